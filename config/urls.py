@@ -1,0 +1,11 @@
+"""URL map: HTML pages, the admin and the API."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("taxonomy/", include("taxonomy.urls")),
+    path("", include("papers.urls")),
+]

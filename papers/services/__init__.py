@@ -1,0 +1,1 @@
+"""Every write to papers and their links goes through these services."""

@@ -1,0 +1,45 @@
+"""Shared fixtures: the loaded survey, users of each role."""
+
+import io
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from papers.models import Paper
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database starts with the survey loaded, like a real installation."""
+    with django_db_blocker.unblock():
+        call_command("load_survey", stdout=io.StringIO())
+
+
+@pytest.fixture
+def survey(db):
+    """The survey's citation key, after making sure the survey is loaded.
+
+    Transactional tests empty the database when they finish; this loads it again.
+    """
+    if not Paper.objects.filter(citation_key=settings.SURVEY_CITATION_KEY).exists():
+        call_command("load_survey", stdout=io.StringIO())
+    return settings.SURVEY_CITATION_KEY
+
+
+@pytest.fixture
+def postgres_only(db):
+    """Skip when the suite runs on SQLite; .ci/run runs it again on PostgreSQL."""
+    if not settings.IS_POSTGRES:
+        pytest.skip("runs on PostgreSQL only (set DATABASE_URL=postgres://...)")
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    """Tests render templates without a collected static manifest."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
