@@ -310,3 +310,17 @@ class Result(models.Model):
     def clean(self) -> None:
         if self.value != self.value:  # NaN is never a score
             raise ValidationError({"value": "A result must be a number."})
+
+
+class CitationKeyAlias(models.Model):
+    """A former citation key of a paper; links and citations using it still resolve."""
+
+    key = models.CharField(max_length=100, unique=True)
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="key_aliases")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return f"{self.key} -> {self.paper.citation_key}"
