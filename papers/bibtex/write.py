@@ -1,0 +1,177 @@
+"""Writing :class:`BibRecord` objects as BibTeX, one entry at a time."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import partial
+
+from papers.bibtex.build import VENUE_FIELDS
+from papers.bibtex.identifiers import MONTH_MACROS
+from papers.bibtex.latex import VERBATIM_FIELDS, collapse, escape
+from papers.bibtex.names import format_name
+from papers.bibtex.records import BibRecord
+
+_ENCODINGS = ("latex", "unicode")
+_KEY = re.compile(r"[^\s,{}()=\"#%'\\~]+")
+_ENTRY_TYPE = re.compile(r"[a-z][a-z0-9_-]*")
+_WORD = re.compile(r"[^\s]+")
+_WORD_CORE = re.compile(r"^([\W_]*)(.*?)([\W_]*)$", re.DOTALL)
+#: Fields written in the fixed head of every entry, in this order.
+_HEAD = ("editor",)
+_FIELD_NAME = re.compile(r"[a-z][a-z0-9_:.+-]*")
+_MAIN_FIELDS = frozenset(
+    {"author", "title", "year", "month", "volume", "number", "pages", "publisher"}
+    | {"doi", "url", "abstract", "crossref"}
+)
+_TAIL = ("address",)
+_IDS = ("archiveprefix", "primaryclass")
+
+
+def format_entry(record: BibRecord, *, encoding: str = "latex") -> str:
+    """Write one record as a BibTeX entry, ending with a newline.
+
+    ``encoding="latex"`` writes non-ASCII letters as LaTeX escapes; ``"unicode"``
+    keeps UTF-8 (for biber). Either way every value is escaped so that no LaTeX
+    command in it can run.
+    """
+    if encoding not in _ENCODINGS:
+        raise ValueError(f"encoding must be one of {_ENCODINGS}, not {encoding!r}")
+    if not _KEY.fullmatch(record.key):
+        raise ValueError(f"cannot write the citation key {record.key!r} to BibTeX")
+    if not _ENTRY_TYPE.fullmatch(record.entry_type):
+        raise ValueError(f"cannot write the entry type {record.entry_type!r}")
+    esc = partial(escape, latex=encoding == "latex")
+    lines = [f"@{record.entry_type}{{{record.key},"]
+    for name, value in _fields(record, esc):
+        lines.append(f"  {name} = {value},")
+    lines.append("}\n")
+    return "\n".join(lines)
+
+
+def iter_bibtex(
+    records: Iterable[BibRecord], *, encoding: str = "latex"
+) -> Iterator[str]:
+    """Yield the entries of ``records`` one by one, separated by blank lines."""
+    for index, record in enumerate(records):
+        entry = format_entry(record, encoding=encoding)
+        yield entry if index == 0 else "\n" + entry
+
+
+def _fields(record: BibRecord, esc) -> Iterator[tuple[str, str]]:
+    """(name, written value) pairs in the conventional order."""
+    extra = _writable_extra(record)
+    if record.authors or record.et_al:
+        yield "author", _braced(_authors(record, esc))
+    yield "title", _braced(_title(record, esc))
+    venue_field = _venue_field(record)
+    if venue_field:
+        extra.pop(venue_field, None)
+        yield venue_field, _braced(esc(record.venue))
+    yield from _extra_fields(extra, _HEAD, esc)
+    yield from _date(record)
+    for name in ("volume", "number"):
+        if collapse(getattr(record, name)):
+            yield name, _braced(esc(getattr(record, name)))
+    if collapse(record.pages):
+        yield "pages", _braced(esc(record.pages, dashes=False))
+    if collapse(record.publisher):
+        yield "publisher", _braced(esc(record.publisher))
+    yield from _extra_fields(extra, _TAIL, esc)
+    yield from _identifiers(record, extra, esc)
+    yield from _extra_fields(extra, sorted(extra), esc)
+    if collapse(record.abstract):
+        yield "abstract", _braced(esc(record.abstract))
+
+
+def _braced(text: str) -> str:
+    return "{" + text.strip() + "}"
+
+
+def _writable_extra(record: BibRecord) -> dict[str, str]:
+    """Extra fields worth writing; the record's own attributes win over them."""
+    extra = {}
+    for name, value in record.extra.items():
+        name = name.lower()
+        if not _FIELD_NAME.fullmatch(name):
+            raise ValueError(f"cannot write the field name {name!r} to BibTeX")
+        if name not in _MAIN_FIELDS and collapse(value):
+            extra[name] = value
+    return extra
+
+
+def _date(record: BibRecord) -> Iterator[tuple[str, str]]:
+    if record.year is not None:
+        yield "year", f"{{{record.year}}}"
+    if record.month is not None:
+        if not 1 <= record.month <= 12:
+            raise ValueError(f"month {record.month} of {record.key!r} is not 1..12")
+        yield "month", MONTH_MACROS[record.month - 1]
+
+
+def _extra_fields(extra: dict[str, str], names, esc) -> Iterator[tuple[str, str]]:
+    """Write and remove the listed extra fields that are present."""
+    for name in list(names):
+        if name in extra:
+            yield name, _braced(_value(name, extra.pop(name), esc))
+
+
+def _value(name: str, value: str, esc) -> str:
+    return verbatim(value) if name in VERBATIM_FIELDS else esc(value)
+
+
+def verbatim(value: str) -> str:
+    """A URL-like value, percent-encoding the characters that could break the file."""
+    text = collapse(value).replace("\\", "%5C").replace(" ", "%20")
+    return text.replace("{", "%7B").replace("}", "%7D")
+
+
+def _identifiers(record: BibRecord, extra, esc) -> Iterator[tuple[str, str]]:
+    if record.doi:
+        yield "doi", _braced(verbatim(record.doi))
+    if record.arxiv_id:
+        yield "eprint", _braced(verbatim(record.arxiv_id))
+        extra.pop("archiveprefix", None)
+        yield "archiveprefix", "{arXiv}"
+    else:
+        yield from _extra_fields(extra, ("eprint", "archiveprefix"), esc)
+    yield from _extra_fields(extra, ("primaryclass",), esc)
+    if record.url:
+        yield "url", _braced(verbatim(record.url))
+    extra.pop("url", None)
+
+
+def _venue_field(record: BibRecord) -> str:
+    """The field the venue is written to, or "" when the publisher already says it."""
+    if not collapse(record.venue):
+        return ""
+    own = VENUE_FIELDS.get(record.entry_type)
+    if own is None and record.venue == record.publisher:
+        return ""
+    return own or "howpublished"
+
+
+def _authors(record: BibRecord, esc) -> str:
+    names = [format_name(name, esc) for name in record.authors]
+    if record.et_al:
+        names.append("others")
+    return " and ".join(names)
+
+
+def _title(record: BibRecord, esc) -> str:
+    if record.title_protected:
+        return _escape_keeping_braces(record.title_protected, esc)
+    return " ".join(_protect_word(word, esc) for word in _WORD.findall(record.title))
+
+
+def _escape_keeping_braces(text: str, esc) -> str:
+    pieces = re.split(r"([{}])", text)
+    return "".join(p if p in ("{", "}") else esc(p) for p in pieces)
+
+
+def _protect_word(word: str, esc) -> str:
+    """Brace a word whose capitals a bibliography style must not lower-case."""
+    lead, core, trail = _WORD_CORE.match(word).groups()
+    if any(char.isupper() for char in core[1:]):
+        return f"{esc(lead)}{{{esc(core)}}}{esc(trail)}"
+    return esc(word)
