@@ -9,3 +9,5 @@ urlpatterns = [
     path("taxonomy/", include("taxonomy.urls")),
     path("", include("papers.urls")),
 ]
+
+handler500 = "config.errors.server_error"

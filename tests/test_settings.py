@@ -52,3 +52,38 @@ def test_a_postgres_url_selects_postgresql():
         "127.0.0.1",
         "5432",
     ]
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_"))
+    }
+    env = {
+        **clean,
+        "DJANGO_SECRET_KEY": "k" * 20 + "-production-only-" + "x9Q" * 10,
+        "DJANGO_HTTPS": "1",
+        "DJANGO_ALLOWED_HOSTS": "atlas.example.org",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_development_settings_fail_the_deployment_checklist():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env={**os.environ, "DJANGO_DEBUG": "1", "DJANGO_HTTPS": "0"},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "SECURE_SSL_REDIRECT" in result.stderr

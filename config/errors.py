@@ -1,0 +1,41 @@
+"""Error responses: a database outage answers 503 quickly; the API always gets JSON."""
+
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
+
+OUTAGE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = "30"
+
+
+def wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith(
+        "/api/"
+    ) or "application/json" in request.headers.get("Accept", "")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a lost database connection is a 503 to retry, anything else a 500."""
+    error = sys.exc_info()[1]
+    outage = isinstance(error, OUTAGE_ERRORS) or (
+        isinstance(error, DatabaseError) and "connection" in str(error).lower()
+    )
+    status = 503 if outage else 500
+    message = (
+        "The database is unavailable; please retry shortly."
+        if outage
+        else "Something went wrong on our side; it has been logged."
+    )
+    if wants_json(request):
+        code = "service_unavailable" if outage else "server_error"
+        response = JsonResponse(
+            {"error": {"code": code, "message": message}}, status=status
+        )
+    else:
+        template = loader.get_template(f"{status}.html")
+        response = HttpResponse(template.render({"message": message}), status=status)
+    if outage:
+        response["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
