@@ -158,16 +158,24 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AtlasAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Token first, so that an anonymous write gets 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticatedOrReadOnly",
     ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.renderers.AtlasContentNegotiation",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonymousRateThrottle"],
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
 }
+# Requests per client address and period for anonymous API clients ("N/second",
+# "N/minute", "N/hour", "N/day"); the default only stops runaway clients.
+ATLAS_API_ANON_RATE = os.environ.get("ATLAS_API_ANON_RATE", "100000/minute")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Survey Atlas API",
@@ -179,6 +187,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "NodeKindEnum": "taxonomy.models.Kind",
+        "VenueKindEnum": "papers.models.VenueKind",
+        "ProvenanceEnum": "taxonomy.models.Provenance",
+        "LabelSourceEnum": "papers.models.LabelSource",
+    },
 }
 
 # The survey this knowledge base is built around; its paper is shown on the overview.

@@ -129,6 +129,13 @@ class Paper(models.Model):
         blank=True,
         help_text="Where the metadata comes from and how it was checked.",
     )
+    authors_text = models.TextField(
+        blank=True,
+        default="",
+        editable=False,
+        help_text="Author names in reading order, for full-text search; kept by "
+        "the services that write authorships.",
+    )
     authors = models.ManyToManyField(
         Author, through="Authorship", related_name="papers"
     )

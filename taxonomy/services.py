@@ -1,9 +1,12 @@
-"""Writes to the taxonomy."""
+"""Writes to the taxonomy: loading the survey's fixture and curators' node edits."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from history.models import Action
+from history.services import change_record, field_changes
 from taxonomy.loading import LoadReport, add_missing, upsert
-from taxonomy.models import Dataset, Metric, Node
+from taxonomy.models import Dataset, Metric, Node, Provenance
 
 NODE_FIELDS = (
     "name",
@@ -89,3 +92,110 @@ def taxonomy_load(*, document: dict, report: LoadReport) -> dict[str, Node]:
             "metric links",
         )
     return nodes
+
+
+NODE_WRITABLE = frozenset({"kind", "slug", "parent", "related", *NODE_FIELDS})
+
+
+def _node_parent(kind: str, parent) -> Node | None:
+    if parent is None or parent == "":
+        return None
+    if isinstance(parent, Node):
+        return parent
+    node = Node.objects.filter(kind=kind, slug=str(parent)).first()
+    if node is None:
+        raise ValidationError({"parent": f"No {kind} node with slug {parent!r}."})
+    return node
+
+
+def _node_related(references) -> list[Node]:
+    if not isinstance(references, list | tuple) or not all(
+        isinstance(r, str) for r in references
+    ):
+        raise ValidationError({"related": "Expected a list of kind:slug strings."})
+    wanted = {tuple(r.partition(":")[::2]) for r in references}
+    found = [
+        n
+        for n in Node.objects.filter(slug__in={slug for _, slug in wanted})
+        if (n.kind, n.slug) in wanted
+    ]
+    missing = wanted - {(n.kind, n.slug) for n in found}
+    if missing:
+        names = ", ".join(sorted(f"{k}:{s}" for k, s in missing))
+        raise ValidationError({"related": f"Unknown nodes: {names}."})
+    return found
+
+
+def _node_values(node: Node) -> dict:
+    values = {name: getattr(node, name) for name in ("kind", "slug", *NODE_FIELDS)}
+    values["parent"] = node.parent.slug if node.parent_id else None
+    values["related"] = sorted(f"{n.kind}:{n.slug}" for n in node.related.all())
+    return values
+
+
+def _node_apply(*, node: Node, data: dict) -> list[Node] | None:
+    """Set the node's fields from data; returns its related nodes if data has them."""
+    unknown = sorted(set(data) - NODE_WRITABLE)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be set."))
+    for name in ("kind", "slug", *NODE_FIELDS):
+        if name in data:
+            setattr(node, name, data[name])
+    if "parent" in data:
+        node.parent = _node_parent(node.kind, data["parent"])
+    return _node_related(data["related"]) if "related" in data else None
+
+
+@transaction.atomic
+def node_create(*, actor, data: dict) -> Node:
+    """Add a taxonomy node (a curated one unless data says otherwise)."""
+    node = Node(provenance=Provenance.CURATED)
+    related = _node_apply(node=node, data=data)
+    node.full_clean()
+    node.save()
+    if related is not None:
+        node.related.set(related)
+    empty = dict.fromkeys(_node_values(node))
+    change_record(
+        actor=actor,
+        action=Action.CREATE,
+        target=node,
+        changes=field_changes(empty, _node_values(node)),
+    )
+    return node
+
+
+@transaction.atomic
+def node_update(*, actor, node: Node, data: dict) -> Node:
+    """Change a node's fields, parent or links; its kind never changes."""
+    if "kind" in data and data["kind"] != node.kind:
+        raise ValidationError({"kind": "A node's kind cannot change."})
+    node = Node.objects.select_for_update().get(pk=node.pk)
+    before = _node_values(node)
+    related = _node_apply(node=node, data=data)
+    node.full_clean()
+    node.save()
+    if related is not None:
+        node.related.set(related)
+    change_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=node,
+        changes=field_changes(before, _node_values(node)),
+    )
+    return node
+
+
+@transaction.atomic
+def node_delete(*, actor, node: Node) -> None:
+    """Delete a node that has no children and labels no paper."""
+    if node.children.exists():
+        raise ValidationError("This node has children; move or delete them first.")
+    if node.labels.exists():
+        raise ValidationError(
+            "Papers are labelled with this node; remove the labels first."
+        )
+    change_record(
+        actor=actor, action=Action.DELETE, target=node, changes=_node_values(node)
+    )
+    node.delete()

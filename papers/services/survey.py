@@ -10,6 +10,7 @@ from django.db import transaction
 from history.models import Action
 from history.services import change_record
 from papers.models import Author, Authorship, Citation, Label, Paper, Status, Venue
+from papers.services.papers import paper_authors_text_sync
 from taxonomy.loading import LoadReport, add_missing, upsert
 from taxonomy.models import Dataset, Node
 from taxonomy.services import taxonomy_load
@@ -118,10 +119,11 @@ def authors_load(paper: Paper, names: list[dict], report: LoadReport) -> None:
     )
     if current == [a.pk for a in authors]:
         report.add("authorships", "unchanged", len(authors))
-        return
-    paper.authorships.all().delete()
-    Authorship.objects.bulk_create(
-        Authorship(paper=paper, author=author, position=i)
-        for i, author in enumerate(authors)
-    )
-    report.add("authorships", "created", len(authors))
+    else:
+        paper.authorships.all().delete()
+        Authorship.objects.bulk_create(
+            Authorship(paper=paper, author=author, position=i)
+            for i, author in enumerate(authors)
+        )
+        report.add("authorships", "created", len(authors))
+    paper_authors_text_sync(paper=paper)

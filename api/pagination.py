@@ -1,0 +1,212 @@
+"""Keyset pagination: each page starts after the last row of the one before, so
+page 1,000 costs what page 1 costs. Cursors are signed, so a changed cursor is a
+400, never a database error. Relevance-ordered search results use page numbers
+over a bounded result instead (a rank is no stable key)."""
+
+from django.core import signing
+from django.db.models import F, Q, QuerySet
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+#: The deepest row a relevance-ordered search may page to.
+MAX_RELEVANCE_ROWS = 10_000
+CURSOR_SALT = "api.cursor"
+
+Keys = tuple[tuple[str, bool], ...]
+
+
+def page_size(request) -> int:
+    raw = request.query_params.get("page_size")
+    if raw is None:
+        return DEFAULT_PAGE_SIZE
+    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+        raise ValidationError({"page_size": ["Enter a whole number of at least 1."]})
+    return min(int(raw), MAX_PAGE_SIZE)
+
+
+def order_by(keys: Keys, reverse: bool) -> list:
+    return [F(name).desc() if desc != reverse else F(name).asc() for name, desc in keys]
+
+
+def after(keys: Keys, values: list, reverse: bool) -> Q:
+    """Rows strictly after values in the (possibly reversed) key order."""
+    condition = Q()
+    for i, (name, desc) in enumerate(keys):
+        step = Q(**{f"{name}__{'lt' if desc != reverse else 'gt'}": values[i]})
+        for earlier, value in zip(keys[:i], values[:i], strict=False):
+            step &= Q(**{earlier[0]: value})
+        condition |= step
+    return condition
+
+
+def count_of(queryset: QuerySet) -> int:
+    return queryset.order_by().count()
+
+
+class KeysetPagination(BasePagination):
+    """`cursor` and `page_size` parameters; the view names the keys (last unique)."""
+
+    cursor_query_param = "cursor"
+    query_params = ("cursor", "page_size")
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.keys: Keys = view.keyset_ordering()
+        size = page_size(request)
+        values, reverse = self._decode(request)
+        self.count = count_of(queryset)
+        rows = queryset.order_by(*order_by(self.keys, reverse))
+        if values is not None:
+            rows = rows.filter(after(self.keys, values, reverse))
+        rows = list(rows[: size + 1])
+        more = len(rows) > size
+        rows = rows[:size]
+        if reverse:
+            rows.reverse()
+        self.next = self._link(rows[-1], False) if rows and (more or reverse) else None
+        came_forward = values is not None and not reverse
+        self.previous = (
+            self._link(rows[0], True)
+            if rows and (more if reverse else came_forward)
+            else None
+        )
+        return rows
+
+    def _decode(self, request) -> tuple[list | None, bool]:
+        raw = request.query_params.get(self.cursor_query_param)
+        if raw is None:
+            return None, False
+        try:
+            payload = signing.loads(raw, salt=CURSOR_SALT)
+            values, reverse = payload["v"], bool(payload["r"])
+            if not isinstance(values, list) or len(values) != len(self.keys):
+                raise ValueError
+        except (signing.BadSignature, ValueError, KeyError, TypeError) as error:
+            raise ValidationError(
+                {"cursor": ["This cursor is not valid for this list; start over."]}
+            ) from error
+        return values, reverse
+
+    def _link(self, row, reverse: bool) -> str:
+        values = [getattr(row, name) for name, _ in self.keys]
+        token = signing.dumps({"v": values, "r": reverse}, salt=CURSOR_SALT)
+        return replace_query_param(
+            self.request.build_absolute_uri(), self.cursor_query_param, token
+        )
+
+    def get_paginated_response(self, data, extra: dict | None = None):
+        body = {
+            "count": self.count,
+            "next": self.next,
+            "previous": self.previous,
+            "results": data,
+        }
+        return Response({**body, **(extra or {})})
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["count", "next", "previous", "results"],
+            "properties": {
+                "count": {"type": "integer", "example": 123},
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "previous": {"type": "string", "nullable": True, "format": "uri"},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": "cursor",
+                "required": False,
+                "in": "query",
+                "description": "Opaque position from a `next` or `previous` link.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": "page_size",
+                "required": False,
+                "in": "query",
+                "description": f"Rows per page (default {DEFAULT_PAGE_SIZE}, "
+                f"at most {MAX_PAGE_SIZE}; larger values are capped).",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+        ]
+
+
+class PaperPagination(KeysetPagination):
+    """Keyset pages, or numbered pages when search results are ordered by relevance."""
+
+    query_params = ("cursor", "page", "page_size")
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if view.ordering_in_force() != "relevance":
+            if "page" in request.query_params:
+                raise ValidationError(
+                    {"page": ["Page numbers apply to ordering=relevance; use cursor."]}
+                )
+            return super().paginate_queryset(queryset, request, view)
+        self.request = request
+        size = page_size(request)
+        number = self._page_number(request)
+        start = (number - 1) * size
+        if start + size > MAX_RELEVANCE_ROWS:
+            raise ValidationError(
+                {
+                    "page": [
+                        f"Relevance results stop at {MAX_RELEVANCE_ROWS} rows; "
+                        "narrow the search."
+                    ]
+                }
+            )
+        self.count = count_of(queryset)
+        rows = list(queryset[start : start + size])
+        url = request.build_absolute_uri()
+        more = start + size < min(self.count, MAX_RELEVANCE_ROWS)
+        self.next = replace_query_param(url, "page", number + 1) if more else None
+        self.previous = None
+        if number == 2:
+            self.previous = remove_query_param(url, "page")
+        elif number > 2:
+            self.previous = replace_query_param(url, "page", number - 1)
+        return rows
+
+    def _page_number(self, request) -> int:
+        if "cursor" in request.query_params:
+            raise ValidationError(
+                {"cursor": ["ordering=relevance pages by number; use page."]}
+            )
+        raw = request.query_params.get("page", "1")
+        if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 10**6:
+            raise ValidationError({"page": ["Enter a page number of at least 1."]})
+        return int(raw)
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["facets"] = {
+            "description": "With facets=1: paper counts per node and per year "
+            "for the current filter.",
+            "type": "object",
+            "additionalProperties": {
+                "type": "array",
+                "items": {"type": "object", "additionalProperties": True},
+            },
+        }
+        return response
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": "page",
+                "required": False,
+                "in": "query",
+                "description": "Page number, only with ordering=relevance.",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+        ]

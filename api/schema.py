@@ -1,0 +1,63 @@
+"""OpenAPI generation: every operation documents the errors it can answer with."""
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Machine-readable, e.g. invalid, not_found.")
+    message = serializers.CharField(help_text="A sentence for people.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="For invalid input: messages per field or query parameter.",
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one shape of every error answer."""
+
+    error = ErrorDetailSerializer()
+
+
+ERRORS = {
+    "400": "Invalid input or query parameter (named in error.fields).",
+    "401": "Authentication needed (token or session).",
+    "403": "Authenticated, but not allowed to do this.",
+    "404": "No such object.",
+    "409": "The object changed since the version sent; nothing was written.",
+    "413": "The request body is too large.",
+    "415": "The request body's media type is not supported.",
+    "429": "Too many requests; retry after the Retry-After header's seconds.",
+}
+READ_ERRORS = ("400", "429")
+WRITE_ERRORS = ("400", "401", "403", "413", "415", "429")
+
+
+class AtlasAutoSchema(AutoSchema):
+    """drf-spectacular's AutoSchema plus the error answers of each operation."""
+
+    def _error_codes(self) -> list[str]:
+        codes = list(READ_ERRORS if self.method in ("GET", "HEAD") else WRITE_ERRORS)
+        if self.method == "DELETE":
+            codes.remove("415")
+        if self.path_regex and "{" in self.path:
+            codes.append("404")
+        if self.method in ("PUT", "PATCH", "DELETE") and getattr(
+            self.view, "versioned_writes", False
+        ):
+            codes.append("409")
+        return codes
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        for code in self._error_codes():
+            if code not in responses:
+                error = OpenApiResponse(ErrorSerializer, description=ERRORS[code])
+                responses[code] = self._get_response_for_code(
+                    error, code, ("application/json",), direction
+                )
+        return responses

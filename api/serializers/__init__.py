@@ -1,0 +1,1 @@
+"""Explicit-field serializers of the API; writes only check types, services decide."""

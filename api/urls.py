@@ -1,0 +1,34 @@
+"""The API under /api/: version 1, its OpenAPI schema and the documentation."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
+from rest_framework.routers import DefaultRouter
+
+from api import views
+from api.errors import not_found
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("papers", views.PaperViewSet, basename="paper")
+router.register("authors", views.AuthorViewSet, basename="author")
+router.register("venues", views.VenueViewSet, basename="venue")
+router.register("nodes", views.NodeViewSet, basename="node")
+router.register("taxonomy", views.TaxonomyViewSet, basename="taxonomy")
+router.register("datasets", views.DatasetViewSet, basename="dataset")
+router.register("metrics", views.MetricViewSet, basename="metric")
+router.register("results", views.ResultViewSet, basename="result")
+router.register("citations", views.CitationViewSet, basename="citation")
+router.register("labels", views.LabelViewSet, basename="label")
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    re_path(r"^.*$", not_found, name="not-found"),
+]

@@ -1,0 +1,236 @@
+"""Papers: query, read, export and curate."""
+
+from django.http import HttpResponsePermanentRedirect, StreamingHttpResponse
+from django.urls import reverse
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import status, viewsets
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from api.pagination import PaperPagination
+from api.permissions import CuratorWritesOrReadOnly
+from api.renderers import EXPORT_RENDERERS, export_format
+from api.selectors import api_paper_detail, api_papers
+from api.serializers.papers import (
+    PaperDetailSerializer,
+    PaperListSerializer,
+    PaperWriteSerializer,
+)
+from api.views.base import StrictQueryMixin, flag
+from papers.exports import (
+    EXPORT_FORMATS,
+    export_content_type,
+    export_filename,
+    export_stream,
+)
+from papers.filtersets import ORDERINGS, PaperFilterSet, ordering_name
+from papers.models import CitationKeyAlias, Paper, Status
+from papers.selectors import paper_facets
+from papers.services.papers import paper_create, paper_delete, paper_update
+
+FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    str,
+    enum=list(EXPORT_FORMATS),
+    description="Export instead of the JSON answer: "
+    + "; ".join(f"{k}: {v[2]}" for k, v in EXPORT_FORMATS.items())
+    + ". Accept headers with these media types work too (json excepted).",
+)
+EXPORT_RESPONSES = {
+    (200, media.split(";")[0]): OpenApiTypes.STR
+    for fmt, (media, _, _) in EXPORT_FORMATS.items()
+    if fmt != "json"
+}
+VERSION_PARAMETER = OpenApiParameter(
+    "version",
+    int,
+    description="The version the deletion is based on (or send If-Match: <version>).",
+)
+
+
+def _expected_version(request) -> int:
+    raw = request.query_params.get("version") or request.headers.get("If-Match", "")
+    raw = raw.strip().strip('"').removeprefix("W/").strip('"')
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) < 2**31:
+        raise ValidationError(
+            {"version": ["Send the version you read (?version= or If-Match)."]}
+        )
+    return int(raw)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Query papers",
+        parameters=[
+            FORMAT_PARAMETER,
+            OpenApiParameter(
+                "facets",
+                str,
+                enum=["1", "0", "true", "false"],
+                description="1: add paper counts per node and year (`facets`).",
+            ),
+        ],
+        responses={(200, "application/json"): PaperListSerializer(many=True)}
+        | EXPORT_RESPONSES,
+    ),
+    retrieve=extend_schema(
+        summary="One paper",
+        parameters=[FORMAT_PARAMETER],
+        responses={
+            (200, "application/json"): PaperDetailSerializer,
+            **EXPORT_RESPONSES,
+            301: OpenApiResponse(description="A former key: redirects to the paper."),
+        },
+    ),
+    create=extend_schema(
+        summary="Add a paper",
+        request=PaperWriteSerializer,
+        responses={201: PaperDetailSerializer},
+    ),
+    update=extend_schema(
+        summary="Change a paper (send the version you read)",
+        request=PaperWriteSerializer,
+        responses={200: PaperDetailSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Change some fields of a paper (send the version you read)",
+        request=PaperWriteSerializer,
+        responses={200: PaperDetailSerializer},
+    ),
+    destroy=extend_schema(summary="Delete a paper", parameters=[VERSION_PARAMETER]),
+)
+class PaperViewSet(StrictQueryMixin, viewsets.ModelViewSet):
+    """Papers, looked up by citation key; former keys redirect."""
+
+    lookup_field = "citation_key"
+    lookup_url_kwarg = "key"
+    lookup_value_regex = r"[^/]+"
+    permission_classes = [CuratorWritesOrReadOnly]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PaperFilterSet
+    pagination_class = PaperPagination
+    extra_query_params = {"list": ("facets",), "destroy": ("version",)}
+    versioned_writes = True
+
+    def get_renderers(self):
+        if self.action in ("list", "retrieve"):
+            return [JSONRenderer(), *(r() for r in EXPORT_RENDERERS)]
+        return [JSONRenderer()]
+
+    def get_queryset(self):
+        if self.action == "list":
+            return api_papers(include_drafts=self.sees_drafts())
+        return api_paper_detail(include_drafts=self.sees_drafts())
+
+    def get_serializer_class(self):
+        return {
+            "list": PaperListSerializer,
+            "retrieve": PaperDetailSerializer,
+        }.get(self.action, PaperWriteSerializer)
+
+    def ordering_in_force(self) -> str:
+        params = self.request.query_params
+        return ordering_name(
+            requested=params.get("ordering") or None,
+            searching=bool(params.get("q", "").strip()),
+        )
+
+    def keyset_ordering(self):
+        return ORDERINGS[self.ordering_in_force()]
+
+    def list(self, request, *args, **kwargs):
+        papers = self.filter_queryset(self.get_queryset())
+        fmt = export_format(request)
+        if fmt is not None:
+            return self._export(papers, fmt, "papers")
+        facets = flag(request, "facets")
+        page = self.paginate_queryset(papers)
+        data = PaperListSerializer(
+            page, many=True, context=self.get_serializer_context()
+        )
+        extra = {"facets": paper_facets(papers)} if facets else None
+        return self.paginator.get_paginated_response(data.data, extra)
+
+    def retrieve(self, request, *args, **kwargs):
+        paper = self._paper(redirect=True)
+        if isinstance(paper, HttpResponsePermanentRedirect):
+            return paper
+        fmt = export_format(request)
+        if fmt is not None:
+            return self._export(
+                Paper.objects.filter(pk=paper.pk), fmt, paper.citation_key
+            )
+        return Response(self._detail(paper))
+
+    def create(self, request, *args, **kwargs):
+        serializer = PaperWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        paper = paper_create(actor=request.user, data=serializer.service_data())
+        body = self._detail(self._fresh(paper))
+        return Response(
+            body, status=status.HTTP_201_CREATED, headers={"Location": body["url"]}
+        )
+
+    def update(self, request, *args, partial=False, **kwargs):
+        paper = self._paper()
+        serializer = PaperWriteSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        version = serializer.validated_data.get("version")
+        if version is None:
+            raise ValidationError({"version": ["Send the version you read."]})
+        paper = paper_update(
+            actor=request.user,
+            paper=paper,
+            expected_version=version,
+            data=serializer.service_data(),
+        )
+        return Response(self._detail(self._fresh(paper)))
+
+    def destroy(self, request, *args, **kwargs):
+        paper = self._paper()
+        paper_delete(
+            actor=request.user, paper=paper, expected_version=_expected_version(request)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _fresh(self, paper: Paper) -> Paper:
+        return api_paper_detail(include_drafts=True).get(pk=paper.pk)
+
+    def _detail(self, paper: Paper) -> dict:
+        return PaperDetailSerializer(paper, context=self.get_serializer_context()).data
+
+    def _paper(self, redirect: bool = False):
+        """The paper named in the URL; a former key redirects (reads) or 404s."""
+        key = self.kwargs["key"]
+        paper = self.get_queryset().filter(citation_key=key).first()
+        if paper is not None:
+            self.check_object_permissions(self.request, paper)
+            return paper
+        alias = CitationKeyAlias.objects.filter(key=key).select_related("paper").first()
+        visible = alias is not None and (
+            self.sees_drafts() or alias.paper.status == Status.PUBLISHED
+        )
+        if not visible:
+            raise NotFound("No paper with this citation key.")
+        current = alias.paper.citation_key
+        if not redirect:
+            raise NotFound(f"{key!r} is a former key; the paper is now {current!r}.")
+        url = reverse("api:paper-detail", kwargs={"key": current})
+        query = self.request.META.get("QUERY_STRING")
+        return HttpResponsePermanentRedirect(url + (f"?{query}" if query else ""))
+
+    def _export(self, papers, fmt: str, stem: str) -> StreamingHttpResponse:
+        response = StreamingHttpResponse(
+            export_stream(papers, fmt), content_type=export_content_type(fmt)
+        )
+        filename = export_filename(fmt, stem)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

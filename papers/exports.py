@@ -1,0 +1,213 @@
+"""Exporting sets of papers as BibTeX, BibLaTeX, CSV, JSON, CSL-JSON and RIS.
+
+export_stream reads the papers in chunks (one query per chunk and relation), so
+exporting the whole knowledge base keeps memory flat; it yields text chunks for a
+streaming HTTP response.
+"""
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+
+from django.db.models import QuerySet
+
+from papers.bibtex import BibRecord, PersonName, iter_bibtex
+from papers.citation_formats import iter_csl_json, iter_ris
+from papers.models import Paper
+from papers.selectors import paper_export_rows
+from taxonomy.models import Kind
+
+CHUNK_SIZE = 500
+TEXT_CHUNK = 64 * 1024
+
+#: format -> (content type, file extension, description)
+EXPORT_FORMATS: dict[str, tuple[str, str, str]] = {
+    "bibtex": ("application/x-bibtex; charset=utf-8", "bib", "BibTeX (LaTeX escapes)"),
+    "biblatex": ("application/x-bibtex; charset=utf-8", "bib", "BibLaTeX (UTF-8)"),
+    "csv": ("text/csv; charset=utf-8", "csv", "CSV, one paper per row"),
+    "json": ("application/json", "json", "JSON array of papers"),
+    "csljson": ("application/vnd.citationstyles.csl+json", "json", "CSL-JSON"),
+    "ris": ("application/x-research-info-systems; charset=utf-8", "ris", "RIS"),
+}
+CSV_COLUMNS = (
+    "citation_key", "entry_type", "title", "authors", "year", "month", "venue",
+    "volume", "number", "pages", "publisher", "doi", "arxiv_id", "url",
+    "cite_count", "modalities", "applications", "methods", "open_issues",
+    "datasets", "status",
+)  # fmt: skip
+LABEL_COLUMNS = {
+    Kind.MODALITY: "modalities",
+    Kind.APPLICATION: "applications",
+    Kind.METHOD: "methods",
+    Kind.OPEN_ISSUE: "open_issues",
+}
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export_content_type(fmt: str) -> str:
+    return EXPORT_FORMATS[fmt][0]
+
+
+def export_filename(fmt: str, stem: str) -> str:
+    """A safe download name: letters, digits, '-', '_' and '.', then the extension."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip(".-")[:80] or "papers"
+    return f"{safe}.{EXPORT_FORMATS[fmt][1]}"
+
+
+def _authorships(paper: Paper) -> list:
+    return sorted(paper.authorships.all(), key=lambda a: a.position)
+
+
+def paper_record(paper: Paper) -> BibRecord:
+    """The paper as a BibRecord (uses prefetched authorships when present)."""
+    authors = tuple(
+        PersonName(
+            given=a.author.given,
+            family=a.author.family,
+            von=a.author.von,
+            suffix=a.author.suffix,
+        )
+        for a in _authorships(paper)
+    )
+    return BibRecord(
+        key=paper.citation_key,
+        entry_type=paper.entry_type,
+        title=paper.title,
+        title_protected=paper.title_protected,
+        authors=authors,
+        et_al=paper.et_al,
+        year=paper.year,
+        month=paper.month,
+        venue=paper.venue.name if paper.venue_id else "",
+        volume=paper.volume,
+        number=paper.number,
+        pages=paper.pages,
+        publisher=paper.publisher,
+        doi=paper.doi or "",
+        arxiv_id=paper.arxiv_id or "",
+        url=paper.url,
+        abstract=paper.abstract,
+        extra={str(k): str(v) for k, v in (paper.extra or {}).items()},
+    )
+
+
+def _papers(papers: QuerySet[Paper]) -> Iterator[Paper]:
+    yield from paper_export_rows(papers).iterator(chunk_size=CHUNK_SIZE)
+
+
+def _labels(paper: Paper) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {column: [] for column in LABEL_COLUMNS.values()}
+    for label in paper.labels.all():
+        found[LABEL_COLUMNS[label.node.kind]].append(label.node.slug)
+    return found
+
+
+def neutralise(cell: str) -> str:
+    """Quote a cell a spreadsheet would run as a formula."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def csv_row(paper: Paper) -> list[str]:
+    labels = _labels(paper)
+    values = {
+        **{name: getattr(paper, name) for name in CSV_COLUMNS if hasattr(paper, name)},
+        "authors": "; ".join(a.author.display_name for a in _authorships(paper)),
+        "venue": paper.venue.name if paper.venue_id else "",
+        **{column: "; ".join(slugs) for column, slugs in labels.items()},
+        "datasets": "; ".join(d.slug for d in paper.datasets.all()),
+    }
+    return [
+        neutralise("" if values[c] is None else str(values[c])) for c in CSV_COLUMNS
+    ]
+
+
+def _iter_csv(papers: Iterable[Paper]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for paper in papers:
+        writer.writerow(csv_row(paper))
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def json_item(paper: Paper) -> dict:
+    """One paper as a plain JSON object (the `json` export)."""
+    record = paper_record(paper)
+    return {
+        "citation_key": paper.citation_key,
+        "entry_type": paper.entry_type,
+        "title": paper.title,
+        "authors": [
+            {"given": n.given, "von": n.von, "family": n.family, "suffix": n.suffix}
+            for n in record.authors
+        ],
+        "et_al": paper.et_al,
+        "year": paper.year,
+        "month": paper.month,
+        "venue": record.venue or None,
+        **{f: getattr(paper, f) for f in ("volume", "number", "pages", "publisher")},
+        "doi": paper.doi,
+        "arxiv_id": paper.arxiv_id,
+        "url": paper.url,
+        "abstract": paper.abstract,
+        "cite_count": paper.cite_count,
+        "status": paper.status,
+        "labels": [
+            {
+                "kind": label.node.kind,
+                "slug": label.node.slug,
+                "provenance": label.provenance,
+                "source": label.source,
+            }
+            for label in paper.labels.all()
+        ],
+        "datasets": [d.slug for d in paper.datasets.all()],
+        "extra": record.extra,
+    }
+
+
+def _iter_json(papers: Iterable[Paper]) -> Iterator[str]:
+    yield "["
+    for index, paper in enumerate(papers):
+        text = json.dumps(json_item(paper), ensure_ascii=False)
+        yield ("\n" if index == 0 else ",\n") + text
+    yield "\n]\n"
+
+
+def _text_chunks(parts: Iterable[str]) -> Iterator[str]:
+    """Join small pieces into chunks of about TEXT_CHUNK characters."""
+    pending: list[str] = []
+    size = 0
+    for part in parts:
+        pending.append(part)
+        size += len(part)
+        if size >= TEXT_CHUNK:
+            yield "".join(pending)
+            pending, size = [], 0
+    if pending:
+        yield "".join(pending)
+
+
+def export_stream(papers: QuerySet[Paper], fmt: str) -> Iterator[str]:
+    """The papers in format fmt (a key of EXPORT_FORMATS), as text chunks."""
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    rows = _papers(papers)
+    if fmt in ("bibtex", "biblatex"):
+        encoding = "latex" if fmt == "bibtex" else "unicode"
+        parts = iter_bibtex((paper_record(p) for p in rows), encoding=encoding)
+    elif fmt == "csljson":
+        parts = iter_csl_json(paper_record(p) for p in rows)
+    elif fmt == "ris":
+        parts = iter_ris(paper_record(p) for p in rows)
+    elif fmt == "csv":
+        parts = _iter_csv(rows)
+    else:
+        parts = _iter_json(rows)
+    return _text_chunks(parts)

@@ -1,0 +1,217 @@
+"""The paper filters, shared by the HTML paper list and the API.
+
+Taxonomy filters (modality, application, method, open_issue) take node slugs and
+may repeat: a node matches itself and every node below it, repeated values of one
+parameter are alternatives (OR) and different parameters must all hold (AND).
+`provenance` narrows which labels count for those filters (and, alone, keeps the
+papers that have any label of that provenance).
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from papers.models import Authorship, Label, Paper, Venue
+from papers.selectors import paper_search
+from taxonomy.models import Dataset, Kind, Node, Provenance
+from taxonomy.selectors import descendant_ids
+
+NODE_PARAMETERS = {
+    "modality": Kind.MODALITY,
+    "application": Kind.APPLICATION,
+    "method": Kind.METHOD,
+    "open_issue": Kind.OPEN_ISSUE,
+}
+
+#: Ordering name -> sort keys (annotation or field, descending?); the last key
+#: is unique, so every ordering is total (needed for keyset pagination).
+ORDERINGS: dict[str, tuple[tuple[str, bool], ...]] = {
+    "year": (("sort_year", False), ("title", False), ("id", False)),
+    "-year": (("sort_year", True), ("title", False), ("id", False)),
+    "title": (("title", False), ("id", False)),
+    "-title": (("title", True), ("id", True)),
+    "cite_count": (("sort_cites", False), ("id", False)),
+    "-cite_count": (("sort_cites", True), ("id", False)),
+    "relevance": (("relevance", True), ("id", False)),
+}
+ORDERING_CHOICES = [
+    ("-year", "Newest first"),
+    ("year", "Oldest first"),
+    ("title", "Title A-Z"),
+    ("-title", "Title Z-A"),
+    ("-cite_count", "Most cited first"),
+    ("cite_count", "Least cited first"),
+    ("relevance", "Relevance (with q)"),
+]
+
+
+def ordering_name(*, requested: str | None, searching: bool) -> str:
+    """The ordering in force: the requested one, else relevance when searching."""
+    return requested or ("relevance" if searching else "-year")
+
+
+def ordered(papers: QuerySet[Paper], name: str) -> QuerySet[Paper]:
+    """Papers sorted by the named ordering; nulls sort as the lowest value."""
+    papers = papers.annotate(
+        sort_year=Coalesce("year", 0), sort_cites=Coalesce("cite_count", -1)
+    )
+    keys = ORDERINGS[name]
+    return papers.order_by(*(f"-{key}" if desc else key for key, desc in keys))
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
+    """Repeatable slugs of the objects in queryset; unknown ones are invalid."""
+
+    def __init__(self, **kwargs):
+        super().__init__(to_field_name="slug", **kwargs)
+
+
+class NodeSlugFilter(SlugsFilter):
+    """Repeatable node slugs of one kind; unknown slugs are a validation error."""
+
+    def __init__(self, kind: str, **kwargs):
+        self.kind = kind
+        super().__init__(
+            queryset=Node.objects.filter(kind=kind),
+            method="filter_nodes",
+            **kwargs,
+        )
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, **kwargs):
+        super().__init__(field_name="year", min_value=0, max_value=9999, **kwargs)
+
+
+class PaperFilterForm(forms.Form):
+    """Checks that need more than one parameter."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("ordering") == "relevance" and not data.get("q"):
+            self.add_error("ordering", "Ordering by relevance needs a search text (q).")
+        low, high = data.get("year_min"), data.get("year_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("year_max", "year_max is before year_min.")
+        return data
+
+
+class PaperFilterSet(django_filters.FilterSet):
+    """Filters over papers.selectors.paper_list(); `.qs` is filtered and ordered."""
+
+    modality = NodeSlugFilter(Kind.MODALITY, help_text="Modality slug; repeatable.")
+    application = NodeSlugFilter(
+        Kind.APPLICATION, help_text="Application slug; repeatable."
+    )
+    method = NodeSlugFilter(Kind.METHOD, help_text="Method family slug; repeatable.")
+    open_issue = NodeSlugFilter(
+        Kind.OPEN_ISSUE, help_text="Open issue slug; repeatable."
+    )
+    dataset = SlugsFilter(
+        queryset=Dataset.objects.all(),
+        method="filter_datasets",
+        help_text="Dataset slug; repeatable (any of them).",
+    )
+    year_min = YearFilter(lookup_expr="gte", help_text="Earliest year.")
+    year_max = YearFilter(lookup_expr="lte", help_text="Latest year.")
+    venue = django_filters.ModelMultipleChoiceFilter(
+        queryset=Venue.objects.all(),
+        field_name="venue",
+        help_text="Venue id; repeatable (any of them).",
+    )
+    author = django_filters.CharFilter(
+        method="filter_author",
+        max_length=200,
+        help_text="Author id, or words that all occur in one author's name.",
+    )
+    q = django_filters.CharFilter(
+        method="filter_text",
+        max_length=500,
+        help_text="Free text over title, abstract and authors (web search syntax: "
+        '"quoted phrase", -excluded, or).',
+    )
+    provenance = django_filters.MultipleChoiceFilter(
+        choices=Provenance.choices,
+        method="filter_provenance",
+        help_text="Label provenance; repeatable.",
+    )
+    ordering = django_filters.ChoiceFilter(
+        choices=ORDERING_CHOICES,
+        method="filter_nothing",
+        empty_label="Default (relevance with q, else newest)",
+        help_text="Sort order; default is relevance with q, else -year.",
+    )
+
+    class Meta:
+        model = Paper
+        fields: list[str] = []
+        form = PaperFilterForm
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        for name, value in data.items():
+            queryset = self.filters[name].filter(queryset, value)
+        if data.get("provenance") and not any(data.get(n) for n in NODE_PARAMETERS):
+            labelled = Label.objects.filter(provenance__in=data["provenance"])
+            queryset = queryset.filter(pk__in=labelled.values("paper_id"))
+        name = ordering_name(
+            requested=data.get("ordering"), searching=bool(data.get("q"))
+        )
+        return ordered(queryset, name)
+
+    @property
+    def ordering_in_force(self) -> str:
+        """The ordering `.qs` uses (for pagination); call after validation."""
+        data = getattr(self.form, "cleaned_data", {})
+        return ordering_name(
+            requested=data.get("ordering"), searching=bool(data.get("q"))
+        )
+
+    def filter_nodes(self, queryset, name, nodes):
+        if not nodes:  # an empty queryset, which django-filter does not skip
+            return queryset
+        labels = Label.objects.filter(
+            node__in=descendant_ids([node.pk for node in nodes])
+        )
+        provenance = self.form.cleaned_data.get("provenance")
+        if provenance:
+            labels = labels.filter(provenance__in=provenance)
+        return queryset.filter(pk__in=labels.values("paper_id"))
+
+    def filter_datasets(self, queryset, name, datasets):
+        if not datasets:
+            return queryset
+        through = Paper.datasets.through.objects.filter(dataset__in=datasets)
+        return queryset.filter(pk__in=through.values("paper_id"))
+
+    def filter_author(self, queryset, name, value):
+        value = value.strip()
+        if value.isascii() and value.isdigit():
+            authorships = Authorship.objects.filter(author_id=int(value))
+        else:
+            match = Q()
+            for word in value.split()[:8]:
+                match &= (
+                    Q(author__family__icontains=word)
+                    | Q(author__given__icontains=word)
+                    | Q(author__von__icontains=word)
+                )
+            authorships = Authorship.objects.filter(match)
+        return queryset.filter(pk__in=authorships.values("paper_id"))
+
+    def filter_text(self, queryset, name, value):
+        return paper_search(queryset, value)
+
+    def filter_provenance(self, queryset, name, value):
+        # Applied in filter_queryset, together with the taxonomy filters.
+        return queryset
+
+    def filter_nothing(self, queryset, name, value):
+        # Ordering is applied last, in filter_queryset.
+        return queryset
