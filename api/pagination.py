@@ -56,6 +56,8 @@ class KeysetPagination(BasePagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         self.keys: Keys = view.keyset_ordering()
+        # A cursor is only good for the list and ordering it was made for.
+        self.salt = f"{CURSOR_SALT}:{type(view).__name__}:{self.keys}"
         size = page_size(request)
         values, reverse = self._decode(request)
         self.count = count_of(queryset)
@@ -81,7 +83,7 @@ class KeysetPagination(BasePagination):
         if raw is None:
             return None, False
         try:
-            payload = signing.loads(raw, salt=CURSOR_SALT)
+            payload = signing.loads(raw, salt=self.salt)
             values, reverse = payload["v"], bool(payload["r"])
             if not isinstance(values, list) or len(values) != len(self.keys):
                 raise ValueError
@@ -93,7 +95,7 @@ class KeysetPagination(BasePagination):
 
     def _link(self, row, reverse: bool) -> str:
         values = [getattr(row, name) for name, _ in self.keys]
-        token = signing.dumps({"v": values, "r": reverse}, salt=CURSOR_SALT)
+        token = signing.dumps({"v": values, "r": reverse}, salt=self.salt)
         return replace_query_param(
             self.request.build_absolute_uri(), self.cursor_query_param, token
         )

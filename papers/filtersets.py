@@ -9,7 +9,7 @@ papers that have any label of that provenance).
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import IntegerField, Q, QuerySet
 from django.db.models.functions import Coalesce
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -55,8 +55,11 @@ def ordering_name(*, requested: str | None, searching: bool) -> str:
 
 def ordered(papers: QuerySet[Paper], name: str) -> QuerySet[Paper]:
     """Papers sorted by the named ordering; nulls sort as the lowest value."""
+    # Signed output fields: -1 is outside a positive field's range, and Django
+    # turns lookups with out-of-range values into "matches nothing".
     papers = papers.annotate(
-        sort_year=Coalesce("year", 0), sort_cites=Coalesce("cite_count", -1)
+        sort_year=Coalesce("year", 0, output_field=IntegerField()),
+        sort_cites=Coalesce("cite_count", -1, output_field=IntegerField()),
     )
     keys = ORDERINGS[name]
     return papers.order_by(*(f"-{key}" if desc else key for key, desc in keys))

@@ -1,0 +1,274 @@
+"""Curator writes: the permission matrix, optimistic locking, the change log,
+mass assignment, aliases, labels, citations and nodes."""
+
+import pytest
+
+from history.models import Change
+from papers.models import Citation, CitationKeyAlias, Label, Paper
+from taxonomy.models import Node
+from tests.api.conftest import error_of
+
+NEW_PAPER = {
+    "citation_key": "doe2024fusion",
+    "entry_type": "article",
+    "title": "Late Fusion for Everything",
+    "year": 2024,
+    "authors": ["Jane Doe", {"given": "Ada", "family": "Lovelace"}],
+    "venue": "Journal of Fusion Studies",
+    "datasets": ["mscoco"],
+    "labels": ["modality:image", "application:image-description"],
+    "status": "published",
+}
+
+
+def _paper(key="vinyals2015show") -> Paper:
+    return Paper.objects.get(citation_key=key)
+
+
+def write_requests():
+    """(name, method, url, body) for every kind of write the API offers."""
+    paper = _paper()
+    label = Label.objects.filter(paper=paper).first()
+    citation = Citation.objects.first()
+    return [
+        ("paper create", "post", "/api/v1/papers/", NEW_PAPER),
+        (
+            "paper update",
+            "patch",
+            "/api/v1/papers/vinyals2015show/",
+            {"title": "Show and Tell!", "version": paper.version},
+        ),
+        ("paper delete", "delete", f"/api/v1/papers/vinyals2015show/?version={paper.version}", None),
+        (
+            "label create",
+            "post",
+            "/api/v1/labels/",
+            {"paper": "vinyals2015show", "node": "modality:audio"},
+        ),
+        ("label delete", "delete", f"/api/v1/labels/{label.pk}/", None),
+        (
+            "citation create",
+            "post",
+            "/api/v1/citations/",
+            {"citing": "vinyals2015show", "cited": "antol2015vqa"},
+        ),
+        ("citation delete", "delete", f"/api/v1/citations/{citation.pk}/", None),
+        (
+            "node create",
+            "post",
+            "/api/v1/nodes/",
+            {"kind": "modality", "slug": "smell", "name": "Smell"},
+        ),
+        ("node update", "patch", "/api/v1/nodes/modality:image/", {"note": "n"}),
+        ("node delete", "delete", "/api/v1/nodes/open_issue:object-hallucination/", None),
+    ]
+
+
+EXPECTED = {
+    # role: status for (paper/label/citation writes, node writes)
+    "anon": (401, 401),
+    "reader": (403, 403),
+    "curator": ("ok", 403),
+    "admin": ("ok", "ok"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(EXPECTED))
+@pytest.mark.parametrize("index", range(10))
+def test_permission_matrix(request, role, index):
+    client = request.getfixturevalue(role)
+    Label.objects.filter(node__slug="object-hallucination").delete()
+    name, method, url, body = write_requests()[index]
+    changes_before = Change.objects.count()
+    response = getattr(client, method)(url, body, format="json")
+    expected = EXPECTED[role][1 if name.startswith("node") else 0]
+    if expected == "ok":
+        assert response.status_code in (200, 201, 204), (name, response.content)
+        assert Change.objects.count() > changes_before
+        change = Change.objects.first()
+        assert change.actor is not None
+    else:
+        assert response.status_code == expected, (name, response.content)
+        assert error_of(response)["code"] in ("not_authenticated", "permission_denied")
+        assert Change.objects.count() == changes_before
+    if role == "anon":
+        assert response["WWW-Authenticate"] == "Token"
+
+
+@pytest.mark.django_db
+def test_create_returns_the_paper_with_authors_in_order(curator, curator_user):
+    response = curator.post("/api/v1/papers/", NEW_PAPER, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert response["Location"] == body["url"]
+    assert [a["name"] for a in body["authors"]] == ["Jane Doe", "Ada Lovelace"]
+    assert body["venue"]["name"] == "Journal of Fusion Studies"
+    assert body["version"] == 1
+    assert {x["node"]["slug"] for x in body["labels"]} == {"image", "image-description"}
+    assert all(x["provenance"] == "curated" for x in body["labels"])
+    change = Change.objects.for_object(_paper("doe2024fusion")).get()
+    assert change.actor == curator_user
+    assert change.action == "create"
+    assert change.changes["title"] == [None, "Late Fusion for Everything"]
+
+
+@pytest.mark.django_db
+def test_update_bumps_version_logs_fields_and_rejects_stale_versions(curator):
+    paper = _paper()
+    url = "/api/v1/papers/vinyals2015show/"
+    response = curator.patch(url, {"cite_count": 9000, "version": paper.version}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["version"] == paper.version + 1
+    change = Change.objects.for_object(paper).first()
+    assert change.changes["cite_count"] == [paper.cite_count, 9000]
+    stale = curator.patch(url, {"title": "Stale", "version": paper.version}, format="json")
+    assert stale.status_code == 409
+    assert error_of(stale)["code"] == "conflict"
+    assert _paper().title == paper.title
+    assert _paper().version == paper.version + 1
+    missing = curator.patch(url, {"title": "No version"}, format="json")
+    assert missing.status_code == 400
+    assert "version" in error_of(missing)["fields"]
+
+
+@pytest.mark.django_db
+def test_stale_delete_is_a_409_and_deletes_nothing(curator):
+    paper = _paper()
+    url = "/api/v1/papers/vinyals2015show/"
+    assert curator.delete(f"{url}?version={paper.version + 5}").status_code == 409
+    assert Paper.objects.filter(pk=paper.pk).exists()
+    assert curator.delete(url).status_code == 400
+    ok = curator.delete(url, HTTP_IF_MATCH=f'"{paper.version}"')
+    assert ok.status_code == 204
+    assert not Paper.objects.filter(pk=paper.pk).exists()
+
+
+@pytest.mark.django_db
+def test_mass_assignment_of_protected_fields_is_ignored(curator, curator_user):
+    paper = _paper()
+    body = {
+        "title": "Renamed",
+        "version": paper.version,
+        "id": 99999,
+        "created_by": 12345,
+        "authors_text": "Someone Else",
+        "created": "2000-01-01T00:00:00Z",
+        "cited_by_count": 7,
+    }
+    response = curator.patch("/api/v1/papers/vinyals2015show/", body, format="json")
+    assert response.status_code == 200, response.content
+    fresh = _paper()
+    assert fresh.pk == paper.pk and fresh.title == "Renamed"
+    assert fresh.version == paper.version + 1
+    assert "Someone Else" not in fresh.authors_text
+    assert fresh.created == paper.created
+    created = curator.post(
+        "/api/v1/papers/", {**NEW_PAPER, "version": 77, "id": 5}, format="json"
+    )
+    assert created.json()["version"] == 1
+    assert _paper("doe2024fusion").pk != 5
+
+
+@pytest.mark.django_db
+def test_renaming_a_published_paper_keeps_the_old_key(curator, anon):
+    paper = _paper()
+    response = curator.patch(
+        "/api/v1/papers/vinyals2015show/",
+        {"citation_key": "vinyals2015neural", "version": paper.version},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["former_keys"] == ["vinyals2015show"]
+    assert CitationKeyAlias.objects.get(key="vinyals2015show").paper_id == paper.pk
+    redirect = anon.get("/api/v1/papers/vinyals2015show/")
+    assert redirect.status_code == 301
+    assert redirect["Location"] == "/api/v1/papers/vinyals2015neural/"
+    write = curator.patch(
+        "/api/v1/papers/vinyals2015show/", {"title": "x", "version": 2}, format="json"
+    )
+    assert write.status_code == 404
+    assert "vinyals2015neural" in error_of(write)["message"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({**NEW_PAPER, "citation_key": "vinyals2015show"}, "citation_key"),
+        ({**NEW_PAPER, "citation_key": "has space"}, "citation_key"),
+        ({**NEW_PAPER, "labels": ["modality:smell"]}, "labels"),
+        ({**NEW_PAPER, "datasets": ["no-such-set"]}, "datasets"),
+        ({**NEW_PAPER, "year": "soon"}, "year"),
+        ({**NEW_PAPER, "authors": [{"given": "No family"}]}, "authors"),
+        ({**NEW_PAPER, "entry_type": "Bad Type"}, "entry_type"),
+        ({"title": "Only a title"}, "citation_key"),
+    ],
+)
+def test_invalid_paper_input_is_a_400_that_writes_nothing(curator, body, field):
+    papers, changes = Paper.objects.count(), Change.objects.count()
+    response = curator.post("/api/v1/papers/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert field in error_of(response)["fields"]
+    assert (Paper.objects.count(), Change.objects.count()) == (papers, changes)
+
+
+@pytest.mark.django_db
+def test_labels_and_citations_round_trip(curator, curator_user):
+    created = curator.post(
+        "/api/v1/labels/",
+        {"paper": "vinyals2015show", "node": "modality:audio", "evidence": "Sec. 3"},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    label = created.json()
+    assert label["provenance"] == "curated" and label["source"] == "curator"
+    assert label["created_by"] == curator_user.username
+    again = curator.post(
+        "/api/v1/labels/",
+        {"paper": "vinyals2015show", "node": "modality:audio"},
+        format="json",
+    )
+    assert again.status_code == 400
+    assert curator.delete(label["url"]).status_code == 204
+    assert not Label.objects.filter(pk=label["id"]).exists()
+    cite = curator.post(
+        "/api/v1/citations/",
+        {"citing": "vinyals2015show", "cited": "vinyals2015show"},
+        format="json",
+    )
+    assert cite.status_code == 400
+    assert "cited" in error_of(cite)["fields"]
+    unknown = curator.post(
+        "/api/v1/citations/", {"citing": "nope", "cited": "antol2015vqa"}, format="json"
+    )
+    assert "citing" in error_of(unknown)["fields"]
+
+
+@pytest.mark.django_db
+def test_admin_manages_nodes_through_services(admin):
+    created = admin.post(
+        "/api/v1/nodes/",
+        {
+            "kind": "method",
+            "slug": "sparse-co-attention",
+            "name": "Sparse co-attention",
+            "parent": "attention-based-vqa",
+            "related": ["application:visual-question-answering"],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["parent"]["slug"] == "attention-based-vqa"
+    assert body["provenance"] == "curated"
+    node = Node.objects.get(kind="method", slug="sparse-co-attention")
+    assert Change.objects.for_object(node).get().action == "create"
+    wrong_parent = admin.patch(body["url"], {"parent": "image"}, format="json")
+    assert wrong_parent.status_code == 400
+    kind = admin.patch(body["url"], {"kind": "modality"}, format="json")
+    assert "kind" in error_of(kind)["fields"]
+    busy = admin.delete("/api/v1/nodes/method:attention-based-vqa/")
+    assert busy.status_code == 400
+    assert admin.delete(body["url"]).status_code == 204
+    assert not Node.objects.filter(pk=node.pk).exists()
