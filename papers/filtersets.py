@@ -85,6 +85,21 @@ class NodeSlugFilter(SlugsFilter):
         )
 
 
+class BoundedIdsField(forms.ModelMultipleChoiceField):
+    """Ids as whole numbers the database can hold; anything else is invalid."""
+
+    def clean(self, value):
+        for item in value or []:
+            text = str(item)
+            if not (text.isascii() and text.isdigit() and int(text) < 2**63):
+                raise forms.ValidationError(f"{text[:40]!r} is not a valid id.")
+        return super().clean(value)
+
+
+class IdsFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = BoundedIdsField
+
+
 class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
@@ -123,7 +138,7 @@ class PaperFilterSet(django_filters.FilterSet):
     )
     year_min = YearFilter(lookup_expr="gte", help_text="Earliest year.")
     year_max = YearFilter(lookup_expr="lte", help_text="Latest year.")
-    venue = django_filters.ModelMultipleChoiceFilter(
+    venue = IdsFilter(
         queryset=Venue.objects.all(),
         field_name="venue",
         help_text="Venue id; repeatable (any of them).",
@@ -196,6 +211,8 @@ class PaperFilterSet(django_filters.FilterSet):
     def filter_author(self, queryset, name, value):
         value = value.strip()
         if value.isascii() and value.isdigit():
+            if int(value) >= 2**63:
+                return queryset.none()
             authorships = Authorship.objects.filter(author_id=int(value))
         else:
             match = Q()

@@ -88,7 +88,7 @@ def _authorships(paper: Paper) -> list[Authorship]:
     return list(paper.authorships.select_related("author").order_by("position"))
 
 
-def _check_key(paper: Paper, old_key: str | None) -> None:
+def _check_key(paper: Paper) -> None:
     key = paper.citation_key
     if not CITATION_KEY.fullmatch(key or ""):
         raise ValidationError(
@@ -211,7 +211,7 @@ def paper_create(*, actor: Any, data: dict) -> Paper:
     fields, relations = _split(data)
     paper = Paper()
     _apply(actor=actor, paper=paper, fields=fields, relations=relations)
-    _check_key(paper, None)
+    _check_key(paper)
     paper.full_clean()
     paper.save()
     _save_relations(actor=actor, paper=paper, relations=relations)
@@ -249,7 +249,7 @@ def paper_update(
     before = _snapshot(current)
     old_key, was_published = current.citation_key, current.status == Status.PUBLISHED
     _apply(actor=actor, paper=current, fields=fields, relations=relations)
-    _check_key(current, old_key)
+    _check_key(current)
     current.full_clean()
     current.save()
     if current.citation_key != old_key:

@@ -17,7 +17,10 @@ def keys(client, **params) -> set[str]:
         for name, values in params.items()
         for v in (values if isinstance(values, list) else [values])
     )
-    return {p["citation_key"] for p in all_results(client, f"{PAPERS}?page_size=200&{query}")}
+    return {
+        p["citation_key"]
+        for p in all_results(client, f"{PAPERS}?page_size=200&{query}")
+    }
 
 
 def labelled(*slugs: str, provenance=None) -> set[str]:
@@ -99,7 +102,9 @@ def test_free_text_matches_title_and_authors_and_ranks_title_hits(anon):
         paper = Paper.objects.get(citation_key=key)
         text = f"{paper.title} {paper.abstract} {paper.authors_text}".lower()
         assert "caption" in text
-    by_author = {p["citation_key"] for p in anon.get(PAPERS, {"q": "Vinyals"}).json()["results"]}
+    by_author = {
+        p["citation_key"] for p in anon.get(PAPERS, {"q": "Vinyals"}).json()["results"]
+    }
     assert "vinyals2015show" in by_author
     both = anon.get(PAPERS, {"q": "neural image caption Vinyals"}).json()["results"]
     assert [p["citation_key"] for p in both] == ["vinyals2015show"]
@@ -149,7 +154,9 @@ def test_facets_count_the_current_filter_per_node_and_year(anon):
     expected = len(labelled("image") & labelled("image-description"))
     assert image["count"] == expected > 0
     vqa = next(f for f in facets["method"] if f["slug"] == "attention-based-vqa")
-    assert vqa["count"] == len(labelled("attention-based-vqa") & labelled("image-description"))
+    assert vqa["count"] == len(
+        labelled("attention-based-vqa") & labelled("image-description")
+    )
     assert sum(y["count"] for y in facets["year"]) == body["count"]
     assert "facets" not in anon.get(PAPERS).json()
 
@@ -187,7 +194,11 @@ def test_bad_parameters_are_400s_naming_the_parameter(anon, params, name):
 
 @pytest.mark.django_db
 def test_unknown_parameter_on_other_endpoints_is_a_400(anon):
-    for path in ("/api/v1/authors/", "/api/v1/taxonomy/", "/api/v1/papers/vinyals2015show/"):
+    for path in (
+        "/api/v1/authors/",
+        "/api/v1/taxonomy/",
+        "/api/v1/papers/vinyals2015show/",
+    ):
         response = anon.get(path, {"sort": "x"})
         assert response.status_code == 400, path
         assert "sort" in error_of(response)["fields"]

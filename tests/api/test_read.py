@@ -150,7 +150,10 @@ def test_unknown_paper_node_and_path_are_json_404s(anon):
 def test_draft_papers_are_hidden_from_anonymous_readers(anon, curator):
     Paper.objects.filter(citation_key="vinyals2015show").update(status="draft")
     assert anon.get("/api/v1/papers/vinyals2015show/").status_code == 404
-    keys = {p["citation_key"] for p in anon.get("/api/v1/papers/?page_size=200").json()["results"]}
+    keys = {
+        p["citation_key"]
+        for p in anon.get("/api/v1/papers/?page_size=200").json()["results"]
+    }
     assert "vinyals2015show" not in keys
     assert curator.get("/api/v1/papers/vinyals2015show/").status_code == 200
 

@@ -38,7 +38,12 @@ def write_requests():
             "/api/v1/papers/vinyals2015show/",
             {"title": "Show and Tell!", "version": paper.version},
         ),
-        ("paper delete", "delete", f"/api/v1/papers/vinyals2015show/?version={paper.version}", None),
+        (
+            "paper delete",
+            "delete",
+            f"/api/v1/papers/vinyals2015show/?version={paper.version}",
+            None,
+        ),
         (
             "label create",
             "post",
@@ -60,7 +65,12 @@ def write_requests():
             {"kind": "modality", "slug": "smell", "name": "Smell"},
         ),
         ("node update", "patch", "/api/v1/nodes/modality:image/", {"note": "n"}),
-        ("node delete", "delete", "/api/v1/nodes/open_issue:object-hallucination/", None),
+        (
+            "node delete",
+            "delete",
+            "/api/v1/nodes/open_issue:object-hallucination/",
+            None,
+        ),
     ]
 
 
@@ -117,12 +127,16 @@ def test_create_returns_the_paper_with_authors_in_order(curator, curator_user):
 def test_update_bumps_version_logs_fields_and_rejects_stale_versions(curator):
     paper = _paper()
     url = "/api/v1/papers/vinyals2015show/"
-    response = curator.patch(url, {"cite_count": 9000, "version": paper.version}, format="json")
+    response = curator.patch(
+        url, {"cite_count": 9000, "version": paper.version}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert response.json()["version"] == paper.version + 1
     change = Change.objects.for_object(paper).first()
     assert change.changes["cite_count"] == [paper.cite_count, 9000]
-    stale = curator.patch(url, {"title": "Stale", "version": paper.version}, format="json")
+    stale = curator.patch(
+        url, {"title": "Stale", "version": paper.version}, format="json"
+    )
     assert stale.status_code == 409
     assert error_of(stale)["code"] == "conflict"
     assert _paper().title == paper.title
