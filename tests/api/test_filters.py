@@ -202,3 +202,35 @@ def test_unknown_parameter_on_other_endpoints_is_a_400(anon):
         response = anon.get(path, {"sort": "x"})
         assert response.status_code == 400, path
         assert "sort" in error_of(response)["fields"]
+
+
+@pytest.mark.django_db
+def test_full_text_search_uses_the_gin_index(postgres_only):
+    from django.db import connection
+
+    from papers.selectors import paper_search
+
+    query = paper_search(Paper.objects.order_by(), "neural caption").values("pk")
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # Too few rows for the planner to choose an index on its own.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "papers_paper_search_gin" in plan, plan
+
+
+@pytest.mark.django_db
+def test_author_name_matching_uses_the_trigram_index(postgres_only):
+    from django.db import connection
+
+    from papers.models import Author
+
+    query = Author.objects.filter(family__icontains="vinyal").values("pk")
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "papers_author_family_trgm" in plan, plan
