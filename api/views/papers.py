@@ -176,7 +176,7 @@ class PaperViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         paper = paper_create(actor=request.user, data=serializer.service_data())
         body = self._detail(self._fresh(paper))
         return Response(
-            body, status=status.HTTP_201_CREATED, headers={"Location": body["url"]}
+            body, status=status.HTTP_201_CREATED, headers={"Location": str(body["url"])}
         )
 
     def update(self, request, *args, partial=False, **kwargs):

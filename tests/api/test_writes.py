@@ -112,6 +112,7 @@ def test_create_returns_the_paper_with_authors_in_order(curator, curator_user):
     assert response.status_code == 201, response.content
     body = response.json()
     assert response["Location"] == body["url"]
+    assert type(response.headers["Location"]) is str  # WSGI servers insist
     assert [a["name"] for a in body["authors"]] == ["Jane Doe", "Ada Lovelace"]
     assert body["venue"]["name"] == "Journal of Fusion Studies"
     assert body["version"] == 1
