@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "history",
     "taxonomy",
     "papers",
+    "maps",
     "api",
 ]
 

@@ -1,0 +1,131 @@
+"""Writes of the literature map: computing and caching whole-graph metrics."""
+
+import time
+from collections import Counter, defaultdict
+from itertools import groupby
+
+from django.db import transaction
+from django.utils import timezone
+
+from history.models import Action
+from history.services import change_record
+from maps.corpus import LabelIndex, label_index
+from maps.models import Community, MapBuild, PaperMetric
+from papers import graph as literature
+from papers.models import Citation, Label, Paper, Status
+from taxonomy.models import Kind, Node
+
+#: Labels that tie papers into communities: the specific kinds. A modality such
+#: as "image" is shared by half the papers and would blur every community.
+TOPIC_KINDS = (Kind.APPLICATION, Kind.METHOD)
+CHUNK = 20000
+
+
+def _graph_rows(index: LabelIndex):
+    """Paper ids, citations, topic ties, application roots and label counts,
+    streamed from the database with integer ids."""
+    papers = list(Paper.objects.published().order_by("pk").values_list("pk", flat=True))
+    known = set(papers)
+    citations = [
+        (a, b)
+        for a, b in Citation.objects.order_by()
+        .values_list("citing_id", "cited_id")
+        .iterator(chunk_size=CHUNK)
+        if a in known and b in known
+    ]
+    kinds = dict(Node.objects.values_list("pk", "kind"))
+    topics, applications, label_counts = [], defaultdict(list), Counter()
+    labels = (
+        Label.objects.filter(paper__status=Status.PUBLISHED)
+        .order_by("paper_id")
+        .values_list("paper_id", "node_id")
+        .iterator(chunk_size=CHUNK)
+    )
+    for paper, rows in groupby(labels, key=lambda row: row[0]):
+        nodes = [node for _, node in rows]
+        paper_labels = index.labels(nodes)
+        label_counts.update(paper_labels)
+        for node in nodes:
+            if kinds[node] in TOPIC_KINDS:
+                topics.extend((paper, index.ids[a]) for a in index.ancestors[node])
+            if kinds[node] == Kind.APPLICATION:
+                applications[paper].append(index.ids[index.roots[node]])
+    return papers, citations, sorted(set(topics)), applications, label_counts
+
+
+def _communities(metrics, applications, index: LabelIndex) -> list[Community]:
+    names = literature.community_names(metrics.communities, applications, index.names)
+    nodes = {label: pk for pk, label in index.ids.items()}
+    communities = []
+    for number, (group, (label, name)) in enumerate(
+        zip(metrics.communities, names, strict=True)
+    ):
+        community = Community(
+            number=number,
+            name=name,
+            application_id=nodes.get(label),
+            size=len(group),
+        )
+        community.full_clean(validate_unique=False)
+        communities.append(community)
+    return Community.objects.bulk_create(communities)
+
+
+def _paper_metrics(metrics, communities: list[Community], now) -> list[PaperMetric]:
+    # Derived numbers, valid by construction: validating 100,000 rows one by one
+    # would cost more than computing them.
+    rows = []
+    for community, group in zip(communities, metrics.communities, strict=True):
+        ranked = sorted(group, key=lambda p: (-metrics.pagerank[p], p))
+        for rank, paper in enumerate(ranked, start=1):
+            cited_by, references = metrics.cited_by[paper], metrics.references[paper]
+            rows.append(
+                PaperMetric(
+                    paper_id=paper,
+                    pagerank=metrics.pagerank[paper],
+                    degree=cited_by + references,
+                    cited_by=cited_by,
+                    references=references,
+                    community=community,
+                    community_rank=rank,
+                    computed_at=now,
+                )
+            )
+    return rows
+
+
+@transaction.atomic
+def map_build(*, seed: int = literature.SEED, actor=None) -> MapBuild:
+    """Compute PageRank, citation degrees and communities over the whole
+    published graph, and replace the cached metrics with them."""
+    started, now = time.perf_counter(), timezone.now()
+    index = label_index()
+    papers, citations, topics, applications, label_counts = _graph_rows(index)
+    metrics = literature.graph_metrics(papers, citations, topics, seed=seed)
+    PaperMetric.objects.all().delete()
+    Community.objects.all().delete()
+    communities = _communities(metrics, applications, index)
+    PaperMetric.objects.bulk_create(
+        _paper_metrics(metrics, communities, now), batch_size=5000
+    )
+    build = MapBuild(
+        computed_at=now,
+        papers=len(papers),
+        citations=len(citations),
+        communities=len(communities),
+        seconds=round(time.perf_counter() - started, 3),
+        label_counts=dict(sorted(label_counts.items())),
+    )
+    build.full_clean()
+    build.save()
+    change_record(
+        actor=actor,
+        action=Action.CREATE,
+        target=build,
+        changes={
+            "papers": build.papers,
+            "citations": build.citations,
+            "communities": build.communities,
+        },
+    )
+    return build
