@@ -3,11 +3,29 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from maps import api as maps_api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    # The map endpoints sit under /api/v1/ but before the api include, whose
+    # last pattern answers every other path with a 404.
+    path(
+        "api/v1/papers/<str:key>/similar",
+        maps_api.SimilarPapersView.as_view(),
+        name="api-paper-similar",
+    ),
+    path(
+        "api/v1/papers/<str:key>/map",
+        maps_api.PaperMapView.as_view(),
+        name="api-paper-map",
+    ),
+    path("api/v1/map", maps_api.SetMapView.as_view(), name="api-map"),
+    path("api/v1/stats/coverage", maps_api.CoverageView.as_view(), name="api-coverage"),
+    path("api/v1/stats/trends", maps_api.TrendsView.as_view(), name="api-trends"),
     path("api/", include("api.urls")),
     path("taxonomy/", include("taxonomy.urls")),
+    path("", include("maps.urls")),
     path("", include("papers.urls")),
 ]
 
