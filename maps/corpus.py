@@ -5,7 +5,7 @@ paper reads only that paper's neighbourhood, whatever the size of the database.
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.contrib.postgres.search import TrigramSimilarity
@@ -34,6 +34,8 @@ class LabelIndex:
     names: dict[str, str]
     ancestors: dict[int, tuple[int, ...]]
     roots: dict[int, int]
+    counts: Counter = field(default_factory=Counter)
+    total: int = 0
 
     def labels(self, node_ids) -> frozenset[str]:
         """The labels of these nodes and of all their ancestors."""
@@ -42,7 +44,8 @@ class LabelIndex:
         )
 
 
-def label_index() -> LabelIndex:
+def label_index(*, with_counts: bool = True) -> LabelIndex:
+    """The taxonomy as labels, with papers per label unless with_counts=False."""
     rows = list(Node.objects.values_list("pk", "kind", "slug", "name", "parent_id"))
     parents = {pk: parent for pk, _, _, _, parent in rows}
     ids = {pk: f"{kind}:{slug}" for pk, kind, slug, _, _ in rows}
@@ -54,7 +57,11 @@ def label_index() -> LabelIndex:
             current = parents.get(current)
         ancestors[pk], roots[pk] = tuple(chain), chain[-1]
     names = {ids[pk]: name for pk, _, _, name, _ in rows}
-    return LabelIndex(ids, names, ancestors, roots)
+    index = LabelIndex(ids, names, ancestors, roots)
+    if not with_counts:
+        return index
+    counts, total = label_statistics(index)
+    return replace(index, counts=counts, total=total)
 
 
 def published_citations():
@@ -116,13 +123,12 @@ def degree_counts(ids) -> tuple[dict[int, int], dict[int, int]]:
 def member_corpus(ids, index: LabelIndex) -> Corpus:
     """A corpus of these papers with every citation from or to them, so that
     their references and citers are complete."""
-    label_counts, total = label_statistics(index)
     return build_corpus(
         paper_rows(set(ids), index),
         citations_touching(set(ids)),
         label_names=index.names,
-        label_counts=label_counts,
-        total=total,
+        label_counts=index.counts,
+        total=index.total,
     )
 
 
@@ -185,13 +191,12 @@ def neighbourhood_corpus(paper: Paper, index: LabelIndex):
     text = title_similarities(paper)
     ids = {paper.pk, *by_citation, *_label_candidates(paper.pk), *text}
     references, citers = degree_counts(ids)
-    label_counts, total = label_statistics(index)
     corpus = build_corpus(
         paper_rows(ids, index),
         own + second_hop,
         label_names=index.names,
-        label_counts=label_counts,
-        total=total,
+        label_counts=index.counts,
+        total=index.total,
         reference_counts=references,
         citer_counts=citers,
     )

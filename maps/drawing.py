@@ -145,16 +145,29 @@ def draw(
         )  # fmt: skip
     # Big nodes first, so that small ones stay on top and can be hovered.
     nodes.sort(key=lambda n: (-n.r, n.id))
-    return Drawing(nodes, _edges(graph, positions, scale), legend, colour_by)
+    radii = {node.id: node.r for node in nodes}
+    return Drawing(nodes, _edges(graph, positions, scale, radii), legend, colour_by)
 
 
-def _edges(graph, positions, scale) -> list[tuple]:
+def _shortened(start, end, radius: float) -> tuple[float, float]:
+    """The end point moved back by radius, so that an arrowhead stays visible."""
+    dx, dy = end[0] - start[0], end[1] - start[1]
+    length = math.hypot(dx, dy)
+    if length <= radius + 1:
+        return end
+    keep = (length - radius - 1) / length
+    return round(start[0] + dx * keep, 1), round(start[1] + dy * keep, 1)
+
+
+def _edges(graph, positions, scale, radii) -> list[tuple]:
     """One line per pair: a citation if there is one, else the similarity."""
     drawn: dict[tuple, tuple] = {}
     for u, v, kind, weight in graph.edges(keys=True, data="weight"):
         pair = (min(u, v), max(u, v))
         if kind == "cites":
-            drawn[pair] = (*scale(*positions[u]), *scale(*positions[v]), "cites", 1.0)
+            start, end = scale(*positions[u]), scale(*positions[v])
+            end = _shortened(start, end, radii[v])
+            drawn[pair] = (*start, *end, "cites", 1.0)
         elif pair not in drawn or drawn[pair][4] != "cites":
             total = (drawn[pair][5] if pair in drawn else 0.0) + weight
             drawn[pair] = (

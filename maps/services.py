@@ -99,7 +99,7 @@ def map_build(*, seed: int = literature.SEED, actor=None) -> MapBuild:
     """Compute PageRank, citation degrees and communities over the whole
     published graph, and replace the cached metrics with them."""
     started, now = time.perf_counter(), timezone.now()
-    index = label_index()
+    index = label_index(with_counts=False)
     papers, citations, topics, applications, label_counts = _graph_rows(index)
     metrics = literature.graph_metrics(papers, citations, topics, seed=seed)
     PaperMetric.objects.all().delete()

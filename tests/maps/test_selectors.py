@@ -1,0 +1,141 @@
+"""Similar papers, standings, top papers, coverage and trends on the survey."""
+
+import pytest
+
+from maps import selectors
+from maps.models import PaperMetric
+from papers.models import Citation, Label, Paper, Status
+from taxonomy.models import Kind, Node
+
+
+def paper(key: str) -> Paper:
+    return Paper.objects.get(citation_key=key)
+
+
+def test_similar_papers_are_ranked_with_reasons(survey):
+    similar = selectors.similar_papers(paper("vinyals2015show"), limit=10)
+    assert len(similar) == 10
+    assert [s.score for s in similar] == sorted(
+        (s.score for s in similar), reverse=True
+    )
+    assert all(s.reasons for s in similar)
+    keys = [s.key for s in similar]
+    assert "vinyals2015show" not in keys
+    assert "xu2015show" in keys[:3], keys  # the closest follow-up work
+    xu = similar[keys.index("xu2015show")]
+    assert any(r.startswith("cited together by") for r in xu.reasons)
+    assert any(r.startswith("both: ") for r in xu.reasons)
+
+
+def test_similar_papers_agree_with_the_citation_table(survey):
+    origin = paper("vinyals2015show")
+    for item in selectors.similar_papers(origin, limit=20):
+        other = paper(item.key)
+        cited_together = Paper.objects.filter(citations_out__cited=origin).filter(
+            citations_out__cited=other
+        )
+        wanted = f"cited together by {cited_together.count()} paper"
+        assert (wanted in "; ".join(item.reasons)) == (cited_together.count() > 0)
+
+
+def test_similar_papers_leave_out_drafts(survey):
+    xu = paper("xu2015show")
+    xu.status = Status.DRAFT
+    xu.save()
+    keys = [s.key for s in selectors.similar_papers(paper("vinyals2015show"), 30)]
+    assert keys and "xu2015show" not in keys
+
+
+def test_paper_map_has_the_paper_its_neighbours_and_linked_works(survey):
+    origin = paper("vinyals2015show")
+    found = selectors.paper_map(origin, size=12)
+    keys = {key for _, key in found.graph.nodes(data="key")}
+    assert "vinyals2015show" in keys and len(keys) == 13
+    assert {s.key for s in found.similar} == keys - {"vinyals2015show"}
+    members = Paper.objects.filter(citation_key__in=keys)
+    for work in found.prior:
+        citing = Citation.objects.filter(
+            cited__citation_key=work.key, citing__in=members
+        )
+        assert citing.count() == work.count >= 2
+    assert [w.count for w in found.derivative] == sorted(
+        (w.count for w in found.derivative), reverse=True
+    )
+    assert "vinyals2015show" not in {w.key for w in found.prior + found.derivative}
+
+
+def test_paper_map_reads_a_bounded_number_of_queries(
+    survey, django_assert_max_num_queries
+):
+    origin = paper("vinyals2015show")
+    with django_assert_max_num_queries(17):
+        selectors.paper_map(origin, size=5)
+    with django_assert_max_num_queries(17):
+        selectors.paper_map(origin, size=30)
+
+
+def test_set_map_caps_the_most_cited_and_keeps_the_filter(built):
+    video = Node.objects.get(kind=Kind.MODALITY, slug="video")
+    papers = Paper.objects.published().filter(labels__node=video).distinct()
+    graph = selectors.set_map(papers, limit=5)
+    assert len(graph) == 5
+    kept = set(graph.nodes)
+    cited = dict(PaperMetric.objects.values_list("paper_id", "cited_by"))
+    rest = set(papers.values_list("pk", flat=True)) - kept
+    assert min(cited[p] for p in kept) >= max(cited[p] for p in rest)
+    assert all("pagerank" in data for _, data in graph.nodes(data=True))
+
+
+def test_standing_names_the_cluster(built):
+    standing = selectors.paper_standing(paper("vinyals2015show"))
+    assert standing.central
+    assert standing.text == f"central in the {standing.community.name} cluster"
+    assert standing.community.name == "Multimodal Image Description"
+
+
+@pytest.mark.django_db
+def test_no_standing_before_the_map_is_built(survey):
+    assert selectors.paper_standing(paper("vinyals2015show")) is None
+
+
+def test_top_papers_for_a_node_follow_pagerank(built, django_assert_max_num_queries):
+    node = Node.objects.get(kind=Kind.APPLICATION, slug="image-description")
+    with django_assert_max_num_queries(4):
+        top = list(selectors.top_papers_for_node(node, limit=5))
+        assert [t.labels.all()[0].node for t in top]  # prefetched
+    ranks = [t.pagerank for t in top]
+    assert len(top) == 5 and ranks == sorted(ranks, reverse=True)
+    under = Label.objects.filter(node__in=[node, *node.children.all()])
+    assert all(under.filter(paper=t).exists() for t in top)
+
+
+def test_coverage_matrix_counts_papers_per_pair(survey):
+    matrix = selectors.coverage_matrix(Kind.MODALITY, Kind.APPLICATION)
+    rows = [r["slug"] for r in matrix["rows"]]
+    cols = [c["slug"] for c in matrix["cols"]]
+    n = matrix["cells"][rows.index("audio")][cols.index("speech-synthesis")]
+    audio = Label.objects.filter(node__slug="audio", node__kind=Kind.MODALITY)
+    speech = Label.objects.filter(node__slug="speech-synthesis")
+    both = set(audio.values_list("paper", flat=True)) & set(
+        speech.values_list("paper", flat=True)
+    )
+    assert n == len(both) > 0
+    assert matrix["max"] == max(max(row) for row in matrix["cells"])
+    with pytest.raises(ValueError):
+        selectors.coverage_matrix("nonsense", Kind.APPLICATION)
+
+
+def test_coverage_matrix_of_a_subset(survey):
+    subset = Paper.objects.filter(citation_key="vinyals2015show")
+    matrix = selectors.coverage_matrix(Kind.MODALITY, Kind.APPLICATION, subset)
+    assert sum(map(sum, matrix["cells"])) == 2  # image and text x image description
+
+
+def test_trend_table_counts_each_paper_once_per_root(survey):
+    table = selectors.trend_table(Kind.APPLICATION)
+    papers_2015 = Paper.objects.published().filter(
+        year=2015, labels__node__kind=Kind.APPLICATION, labels__node__parent=None
+    )
+    assert table.loc[2015].sum() >= papers_2015.distinct().count() > 0
+    assert list(table.index) == list(range(table.index.min(), table.index.max() + 1))
+    assert list(table.columns)[0] == "image-description"
