@@ -83,7 +83,7 @@
   }
 
   function enableZoom(figure, svg) {
-    var initial = viewBox(svg);
+    var initial = svg.getAttribute("viewBox");
     svg.addEventListener("wheel", function (event) {
       event.preventDefault();
       var point = svgPoint(svg, event.clientX, event.clientY);
@@ -98,7 +98,7 @@
       var cy = box[1] + box[3] / 2;
       if (action === "in") { zoom(svg, 1 / 1.3, cx, cy); }
       if (action === "out") { zoom(svg, 1.3, cx, cy); }
-      if (action === "reset") { setViewBox(svg, initial); }
+      if (action === "reset") { svg.setAttribute("viewBox", initial); }
     });
   }
 
