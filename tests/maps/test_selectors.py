@@ -3,6 +3,7 @@
 import pytest
 
 from maps import selectors
+from maps.corpus import title_similarities
 from maps.models import PaperMetric
 from papers.models import Citation, Label, Paper, Status
 from taxonomy.models import Kind, Node
@@ -68,9 +69,9 @@ def test_paper_map_reads_a_bounded_number_of_queries(
     survey, django_assert_max_num_queries
 ):
     origin = paper("vinyals2015show")
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         selectors.paper_map(origin, size=5)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         selectors.paper_map(origin, size=30)
 
 
@@ -139,3 +140,17 @@ def test_trend_table_counts_each_paper_once_per_root(survey):
     assert table.loc[2015].sum() >= papers_2015.distinct().count() > 0
     assert list(table.index) == list(range(table.index.min(), table.index.max() + 1))
     assert list(table.columns)[0] == "image-description"
+
+
+def test_title_similarity_on_postgresql(postgres_only, survey):
+    origin = paper("vinyals2015show")
+    scores = title_similarities(origin)
+    xu = paper("xu2015show")
+    assert scores[xu.pk] > 0.3, scores
+    similar = selectors.similar_papers(origin, limit=20)
+    assert "similar title" in next(s for s in similar if s.key == "xu2015show").reasons
+
+
+def test_title_similarity_needs_postgresql(survey, settings):
+    settings.IS_POSTGRES = False
+    assert title_similarities(paper("vinyals2015show")) == {}
