@@ -1,0 +1,91 @@
+"""Template helpers of the HTML pages: search-term highlighting and text tweaks."""
+
+import re
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+#: Words shorter than this are not highlighted (they would mark half the text).
+SHORTEST_TERM = 2
+
+
+def search_terms(text: str) -> list[str]:
+    """The words of a search text worth highlighting (no excluded -words)."""
+    words = re.findall(r"-?[\w][\w'-]*", text or "")
+    terms = {w for w in words if not w.startswith("-") and len(w) >= SHORTEST_TERM}
+    return sorted(terms, key=len, reverse=True)[:12]
+
+
+@register.filter
+def highlight(text: str, terms: list[str]) -> SafeString:
+    """The text, escaped, with every occurrence of the terms in <mark>."""
+    text = str(text or "")
+    if not terms:
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+    parts, last = [], 0
+    for match in pattern.finditer(text):
+        parts.append(escape(text[last : match.start()]))
+        parts.append(f"<mark>{escape(match.group())}</mark>")
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return mark_safe("".join(parts))  # noqa: S308 (every piece is escaped above)
+
+
+@register.filter
+def excerpt(text: str, terms: list[str], width: int = 260) -> str:
+    """A window of the text around the first search term (or its start)."""
+    text = str(text or "")
+    start = 0
+    lowered = text.lower()
+    hits = [lowered.find(t.lower()) for t in terms or []]
+    hits = [h for h in hits if h >= 0]
+    if hits:
+        start = max(0, min(hits) - width // 3)
+    window = text[start : start + width]
+    prefix = "…" if start else ""
+    suffix = "…" if start + width < len(text) else ""
+    return f"{prefix}{window}{suffix}"
+
+
+@register.filter
+def curator(user) -> bool:
+    """Whether the user may use the curator pages."""
+    from api.permissions import is_curator
+
+    return is_curator(user)
+
+
+#: Height in SVG units of the tallest bar of a year chart.
+BAR_AREA = 90
+
+
+def _tallest(years) -> int:
+    return max((count for _, count in years), default=0) or 1
+
+
+@register.filter
+def bar_height(count: int, years) -> int:
+    """Bar height for count, the tallest of `years` filling the chart."""
+    return round(BAR_AREA * count / _tallest(years)) if count else 0
+
+
+@register.filter
+def bar_top(count: int, years) -> int:
+    return BAR_AREA - bar_height(count, years)
+
+
+@register.simple_tag(takes_context=True)
+def marked(context, text: str) -> SafeString:
+    """`text` with the page's search terms (context variable `terms`) marked."""
+    return highlight(text, context.get("terms") or [])
+
+
+@register.simple_tag(takes_context=True)
+def marked_excerpt(context, text: str) -> SafeString:
+    """The part of `text` around the page's first search term, terms marked."""
+    terms = context.get("terms") or []
+    return highlight(excerpt(text, terms), terms)

@@ -1,0 +1,1 @@
+"""HTML pages of papers: reading (browse) and curating (curate)."""

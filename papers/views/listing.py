@@ -1,0 +1,192 @@
+"""The faceted paper list: filtering, facet counts, paging, links to exports.
+
+Counts of a taxonomy facet with a selection are computed without that facet's
+own filter, so the other values of it still show how many papers they would
+add (repeated values of one parameter are alternatives).
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, QueryDict
+from django.urls import reverse
+
+from papers.exports import EXPORT_FORMATS
+from papers.filtersets import NODE_PARAMETERS, ORDERING_CHOICES, PaperFilterSet
+from papers.models import Paper
+from papers.selectors import paper_facets
+from papers.views import selectors as pages
+from taxonomy.models import Kind, Provenance
+
+PER_PAGE = 25
+FACET_KINDS = (
+    ("modality", Kind.MODALITY, "Modality"),
+    ("application", Kind.APPLICATION, "Application"),
+    ("method", Kind.METHOD, "Method family"),
+)
+PARTIAL_HEADER = "X-Atlas-Partial"
+
+
+def is_partial(request: HttpRequest) -> bool:
+    return request.headers.get(PARTIAL_HEADER) == "1"
+
+
+def tidy_query(query: QueryDict, drop: tuple[str, ...] = ()) -> str:
+    """The query without empty values (and without the names in `drop`)."""
+    tidy = QueryDict(mutable=True)
+    for name, values in query.lists():
+        kept = [v for v in values if v.strip()]
+        if kept and name not in drop:
+            tidy.setlist(name, kept)
+    return tidy.urlencode()
+
+
+@dataclass
+class Browse:
+    """Everything the paper list and its facets show."""
+
+    filterset: PaperFilterSet
+    page: Page | None
+    count: int
+    query: str
+    facets: list[dict] = field(default_factory=list)
+    datasets: list[dict] = field(default_factory=list)
+    venues: list[dict] = field(default_factory=list)
+    provenance: list[dict] = field(default_factory=list)
+    active: list[dict] = field(default_factory=list)
+    exports: list[dict] = field(default_factory=list)
+    orderings: list[tuple[str, str]] = field(default_factory=list)
+    ordering: str = ""
+
+    @property
+    def errors(self) -> dict:
+        return self.filterset.errors
+
+
+def browse(query: QueryDict, *, base, fixed: dict | None = None) -> Browse:
+    """Filter `base` by the query (plus `fixed` parameters that always apply)."""
+    data = query.copy()
+    for name, value in (fixed or {}).items():
+        data.setlist(name, [value])
+    filterset = PaperFilterSet(data, queryset=base)
+    tidy = tidy_query(query, drop=("page",))
+    if not filterset.is_valid():
+        return Browse(filterset, None, 0, tidy, orderings=ORDERING_CHOICES)
+    papers = filterset.qs
+    page = Paginator(papers, PER_PAGE).get_page(query.get("page"))
+    result = Browse(
+        filterset,
+        page,
+        page.paginator.count,
+        tidy,
+        orderings=ORDERING_CHOICES,
+        ordering=query.get("ordering", ""),
+    )
+    _add_facets(result, data, papers)
+    result.active = _active_filters(query, result)
+    result.exports = export_links(tidy_query(data, drop=("page",)))
+    return result
+
+
+def _add_facets(result: Browse, data: QueryDict, papers) -> None:
+    counted = paper_facets(papers)
+    for name, kind, label in FACET_KINDS:
+        chosen = data.getlist(name)
+        counts = counted[kind]
+        if chosen:
+            others = data.copy()
+            others.pop(name)
+            base = Paper.objects.published()
+            counts = paper_facets(PaperFilterSet(others, queryset=base).qs)[kind]
+        result.facets.append(
+            {"name": name, "label": label, "items": _tree_items(counts, chosen)}
+        )
+    result.datasets = _checked(pages.dataset_facets(papers), data, "dataset", "slug")
+    result.venues = _checked(pages.venue_facets(papers), data, "venue", "id")
+    with_provenance = pages.provenance_facets(papers)
+    result.provenance = [
+        {
+            "value": value,
+            "name": label,
+            "count": with_provenance.get(value, 0),
+            "checked": value in data.getlist("provenance"),
+        }
+        for value, label in Provenance.choices
+    ]
+
+
+def _tree_items(counts: list[dict], chosen: list[str]) -> list[dict]:
+    """Facet values in tree order with their depth; empty ones are left out
+    unless chosen."""
+    children: dict[str | None, list[dict]] = {}
+    for item in counts:
+        children.setdefault(item["parent"], []).append(item)
+    items: list[dict] = []
+
+    def walk(parent: str | None, depth: int) -> None:
+        for item in children.get(parent, []):
+            checked = item["slug"] in chosen
+            if item["count"] or checked:
+                items.append({**item, "depth": depth, "checked": checked})
+            walk(item["slug"], depth + 1)
+
+    walk(None, 0)
+    return items
+
+
+def _checked(items: list[dict], data: QueryDict, name: str, key: str) -> list[dict]:
+    chosen = set(data.getlist(name))
+    for item in items:
+        item["checked"] = str(item[key]) in chosen
+    return items
+
+
+def _active_filters(query: QueryDict, result: Browse) -> list[dict]:
+    """Each chosen filter value with a link that removes just that value."""
+    names = {}
+    for facet in result.facets:
+        names.update({(facet["name"], i["slug"]): i["name"] for i in facet["items"]})
+    names.update({("dataset", d["slug"]): d["name"] for d in result.datasets})
+    names.update({("venue", str(v["id"])): v["name"] for v in result.venues})
+    active = []
+    for name, values in query.lists():
+        if name in ("page", "ordering"):
+            continue
+        for value in values:
+            if not value.strip():
+                continue
+            rest = query.copy()
+            rest.setlist(name, [v for v in values if v != value])
+            label = names.get((name, value), value)
+            active.append(
+                {
+                    "param": _param_label(name),
+                    "value": label,
+                    "remove": "?" + tidy_query(rest, drop=("page",)),
+                }
+            )
+    return active
+
+
+def _param_label(name: str) -> str:
+    if name in NODE_PARAMETERS:
+        return NODE_PARAMETERS[name].label
+    return {
+        "q": "Text",
+        "year_min": "From",
+        "year_max": "Until",
+        "dataset": "Dataset",
+        "venue": "Venue",
+        "author": "Author",
+        "provenance": "Label provenance",
+    }.get(name, name)
+
+
+def export_links(query: str) -> list[dict]:
+    """Download links of the same set in every export format (the API's)."""
+    url = reverse("api:paper-list")
+    join = f"{query}&" if query else ""
+    return [
+        {"format": fmt, "description": info[2], "url": f"{url}?{join}format={fmt}"}
+        for fmt, info in EXPORT_FORMATS.items()
+    ]

@@ -1,0 +1,189 @@
+"""Reads behind the HTML pages that papers.selectors does not cover: facet
+counts for datasets and venues, node pages, author pages, the change history
+and duplicate candidates for the curator forms."""
+
+from difflib import SequenceMatcher
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from history.models import Change
+from papers.bibtex import normalise_arxiv_id, normalise_doi, normalise_title
+from papers.models import CitationKeyAlias, Label, Paper, Result, Venue
+from papers.selectors import paper_list, paper_list_all
+from taxonomy.models import Dataset, Kind, Metric, Node
+
+#: How alike two normalised titles must be to call them possible duplicates.
+TITLE_LIKENESS = 0.85
+#: Title candidates read before comparing them in Python.
+TITLE_CANDIDATES = 200
+
+
+def current_key(key: str) -> str | None:
+    """The current citation key of a paper that once had `key`."""
+    alias = CitationKeyAlias.objects.filter(key=key).select_related("paper").first()
+    return alias.paper.citation_key if alias else None
+
+
+def dataset_facets(papers: QuerySet[Paper], limit: int = 40) -> list[dict]:
+    """The datasets most used by `papers`, with counts, in one query."""
+    ids = papers.order_by().values("pk")
+    rows = (
+        Dataset.objects.annotate(n=Count("papers", filter=Q(papers__in=ids)))
+        .filter(n__gt=0)
+        .order_by("-n", "name")
+        .values("slug", "name", "n")[:limit]
+    )
+    return [{"slug": r["slug"], "name": r["name"], "count": r["n"]} for r in rows]
+
+
+def venue_facets(papers: QuerySet[Paper], limit: int = 40) -> list[dict]:
+    """The venues of `papers`, most papers first, with counts, in one query."""
+    ids = papers.order_by().values("pk")
+    rows = (
+        Venue.objects.annotate(n=Count("papers", filter=Q(papers__in=ids)))
+        .filter(n__gt=0)
+        .order_by("-n", "name")
+        .values("pk", "name", "short_name", "n")[:limit]
+    )
+    return [
+        {"id": r["pk"], "name": r["short_name"] or r["name"], "count": r["n"]}
+        for r in rows
+    ]
+
+
+def provenance_facets(papers: QuerySet[Paper]) -> dict[str, int]:
+    """How many of `papers` carry at least one label of each provenance."""
+    rows = (
+        Label.objects.filter(paper__in=papers.order_by().values("pk"))
+        .values("provenance")
+        .annotate(n=Count("paper", distinct=True))
+    )
+    return {row["provenance"]: row["n"] for row in rows}
+
+
+def year_counts(papers: QuerySet[Paper]) -> list[tuple[int, int]]:
+    """(year, papers) for every year from the first to the last, gaps as 0."""
+    rows = dict(
+        papers.order_by()
+        .exclude(year=None)
+        .values_list("year")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("year", "n")
+    )
+    if not rows:
+        return []
+    return [(year, rows.get(year, 0)) for year in range(min(rows), max(rows) + 1)]
+
+
+def node_page(*, kind: str, slug: str) -> Node:
+    """A node with its parent, ordered children and related nodes."""
+    ordered = Node.objects.order_by("position", "name")
+    return (
+        Node.objects.select_related("parent__parent")
+        .prefetch_related(
+            Prefetch("children", queryset=ordered),
+            Prefetch("related", queryset=ordered),
+        )
+        .get(kind=kind, slug=slug)
+    )
+
+
+def node_datasets(node: Node) -> QuerySet[Dataset]:
+    """Datasets tied to the node: by application, by modality, or by its papers."""
+    if node.kind == Kind.APPLICATION:
+        return node.datasets.order_by("name")
+    if node.kind == Kind.MODALITY:
+        return node.datasets_as_modality.order_by("name")
+    return Dataset.objects.none()
+
+
+def node_metrics(node: Node) -> QuerySet[Metric]:
+    if node.kind == Kind.APPLICATION:
+        return node.metrics.order_by("name")
+    return Metric.objects.none()
+
+
+def paper_page(*, key: str, include_drafts: bool) -> Paper:
+    """One paper with authors, labels, datasets, results and citation counts."""
+    papers = paper_list_all() if include_drafts else paper_list()
+    return (
+        papers.prefetch_related(
+            "datasets",
+            Prefetch(
+                "results",
+                queryset=Result.objects.select_related("dataset", "metric"),
+            ),
+        )
+        .annotate(
+            reference_count=Count("citations_out", distinct=True),
+            cited_by_count=Count("citations_in", distinct=True),
+        )
+        .get(citation_key=key)
+    )
+
+
+def paper_for_curator(key: str) -> Paper:
+    """Any paper (drafts too) with authors, labels and datasets."""
+    return paper_list_all().prefetch_related("datasets").get(citation_key=key)
+
+
+def paper_for_curator_by_pk(pk: int) -> Paper:
+    return paper_list_all().prefetch_related("datasets").get(pk=pk)
+
+
+def paper_labels(paper: Paper) -> QuerySet[Label]:
+    return paper.labels.select_related("node", "created_by").order_by(
+        "node__kind", "node__position", "node__name"
+    )
+
+
+def paper_history(paper: Paper) -> QuerySet[Change]:
+    """The change-log rows of the paper, newest first, with who made them."""
+    return Change.objects.for_object(paper).select_related("actor")
+
+
+def label_history(paper: Paper) -> QuerySet[Change]:
+    """Change-log rows of the paper's labels (they name the paper's key)."""
+    return (
+        Change.objects.filter(
+            target_type="papers.label", changes__paper=paper.citation_key
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")
+    )
+
+
+def duplicate_candidates(
+    *, doi: str = "", arxiv_id: str = "", title: str = "", exclude_pk=None
+) -> list[tuple[Paper, str]]:
+    """Papers that may be the same work: same DOI, same arXiv id, or a title
+    that reads the same once normalised; each with the reason."""
+    found: dict[int, tuple[Paper, str]] = {}
+    papers = Paper.objects.exclude(pk=exclude_pk) if exclude_pk else Paper.objects
+    doi, arxiv_id = normalise_doi(doi or ""), normalise_arxiv_id(arxiv_id or "")
+    if doi:
+        for paper in papers.filter(doi=doi.lower()):
+            found[paper.pk] = (paper, "same DOI")
+    if arxiv_id:
+        for paper in papers.filter(arxiv_id=arxiv_id):
+            found.setdefault(paper.pk, (paper, "same arXiv id"))
+    for paper in _similar_titles(papers, title):
+        found.setdefault(paper.pk, (paper, "similar title"))
+    return list(found.values())
+
+
+def _similar_titles(papers, title: str) -> list[Paper]:
+    wanted = normalise_title(title or "")
+    words = sorted(wanted.split(), key=len, reverse=True)[:2]
+    if len(wanted) < 12 or not words:
+        return []
+    match = Q()
+    for word in words:
+        match &= Q(title__icontains=word)
+    candidates = papers.filter(match).only("citation_key", "title", "year")
+    return [
+        paper
+        for paper in candidates[:TITLE_CANDIDATES]
+        if SequenceMatcher(None, wanted, normalise_title(paper.title)).ratio()
+        >= TITLE_LIKENESS
+    ]

@@ -1,0 +1,106 @@
+// Live filtering of the paper list: on any change, fetch the same URL with the
+// X-Atlas-Partial header and swap the results region; the address bar keeps
+// the permalink of the exact query (history.replaceState). Without this
+// script the form submits normally.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-live-filter]");
+  if (!form || !window.fetch) return;
+  var region = document.querySelector(form.getAttribute("data-results"));
+  var timer = null;
+  var pending = null;
+  document.documentElement.classList.add("js");
+
+  function queryOf(formElement) {
+    var params = new URLSearchParams();
+    new FormData(formElement).forEach(function (value, name) {
+      if (String(value).trim() !== "") params.append(name, value);
+    });
+    return params.toString();
+  }
+
+  function focusKey() {
+    var active = document.activeElement;
+    if (!active || !region.contains(active) || !active.id) return null;
+    return { id: active.id, start: active.selectionStart, end: active.selectionEnd };
+  }
+
+  function restoreFocus(key) {
+    if (!key) return;
+    var element = document.getElementById(key.id);
+    if (!element) return;
+    element.focus();
+    if (key.start != null && element.setSelectionRange) {
+      try { element.setSelectionRange(key.start, key.end); } catch (e) { /* not a text field */ }
+    }
+  }
+
+  function openState() {
+    var open = {};
+    region.querySelectorAll("details.facet").forEach(function (d, i) { open[i] = d.open; });
+    return open;
+  }
+
+  function restoreOpen(open) {
+    region.querySelectorAll("details.facet").forEach(function (d, i) {
+      if (i in open) d.open = open[i];
+    });
+  }
+
+  function refresh(url) {
+    if (pending) pending.abort();
+    pending = new AbortController();
+    region.setAttribute("aria-busy", "true");
+    fetch(url, { headers: { "X-Atlas-Partial": "1" }, signal: pending.signal })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        var key = focusKey();
+        var open = openState();
+        region.innerHTML = html;
+        restoreOpen(open);
+        restoreFocus(key);
+        history.replaceState(null, "", url);
+        region.removeAttribute("aria-busy");
+        region.dispatchEvent(new CustomEvent("atlas:results", { bubbles: true }));
+      })
+      .catch(function (error) {
+        if (error.name === "AbortError") return;
+        region.removeAttribute("aria-busy");
+        window.location.assign(url);
+      });
+  }
+
+  function update() {
+    var query = queryOf(form);
+    refresh(form.getAttribute("action") + (query ? "?" + query : ""));
+  }
+
+  form.addEventListener("change", function (event) {
+    if (event.target.hasAttribute("data-debounce")) return;
+    update();
+  });
+  form.addEventListener("input", function (event) {
+    if (!event.target.hasAttribute("data-debounce")) return;
+    clearTimeout(timer);
+    timer = setTimeout(update, 350);
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearTimeout(timer);
+    update();
+  });
+  // Links inside the region (pages, removing a filter) load in place too.
+  region.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    var url = new URL(link.href, window.location.href);
+    if (url.origin !== window.location.origin) return;
+    if (url.pathname !== new URL(form.action, window.location.href).pathname) return;
+    if (link.hasAttribute("data-permalink")) return;
+    event.preventDefault();
+    refresh(url.pathname + url.search);
+  });
+})();
