@@ -1,0 +1,211 @@
+"""BibTeX import of 10,000 entries and export of the whole database, each next
+to bare bibtexparser doing the same parsing or writing."""
+
+import inspect
+import time
+import tracemalloc
+
+import bibtexparser
+import numpy as np
+from bibtexparser.model import Entry, Field
+
+from bench import synthetic
+from bench.measure import Figure
+
+ACCENTED = [
+    ('M{\\"u}ller', "Jos{\\'e}"), ("Garc{\\'\\i}a", "Mar{\\'\\i}a"),
+    ("Dvo{\\v{r}}{\\'a}k", "Ji{\\v{r}}{\\'\\i}"), ("{\\O}stergaard", "S{\\o}ren"),
+    ("Fran{\\c{c}}ois", "H{\\'e}l{\\`e}ne"), ("Gon{\\c{c}}alves", "Jo{\\~a}o"),
+    ("Sch{\\\"o}n", "J{\\\"u}rgen"), ("Nu{\\~n}ez", "Iv{\\'a}n"),
+]  # fmt: skip
+PLAIN = [("Chen", "Wei"), ("Okafor", "Chidi"), ("Patel", "Priya"), ("Kim", "Jiwoo")]
+
+
+def corpus(count: int, seed: int = 11) -> str:
+    """`count` new BibTeX entries (keys synimp..., DOIs 10.5555/imp.), a third
+    of their author names with LaTeX accents."""
+    rng = np.random.default_rng(seed)
+    titles = synthetic.titles(rng, count)
+    abstracts = synthetic.abstracts(rng, count)
+    entries = []
+    for i in range(count):
+        names = [
+            (ACCENTED if rng.random() < 0.33 else PLAIN)[int(rng.integers(4))]
+            for _ in range(int(rng.integers(1, 6)))
+        ]
+        authors = " and ".join(f"{family}, {given}" for family, given in names)
+        entries.append(
+            f"@article{{synimp{i:07d},\n  author = {{{authors}}},\n"
+            f"  title = {{{titles[i]}}},\n  journal = {{SYN Journal of Imports}},\n"
+            f"  year = {{{2000 + i % 26}}},\n  volume = {{{1 + i % 30}}},\n"
+            f"  pages = {{{1 + i % 90}--{20 + i % 90}}},\n"
+            f"  doi = {{10.5555/imp.{i:07d}}},\n  abstract = {{{abstracts[i]}}},\n}}\n"
+        )
+    return "\n".join(entries)
+
+
+def import_function():
+    """papers.services.bibtex_import.bibtex_import, once it exists."""
+    try:
+        from papers.services.bibtex_import import bibtex_import
+    except ImportError:
+        return None
+    return bibtex_import
+
+
+def call_import(function, text: str, actor) -> object:
+    """Call the import service with the text and an actor, whatever its
+    keyword for the text is called."""
+    parameters = inspect.signature(function).parameters
+    for name in ("data", "text", "content", "source", "bibtex", "raw"):
+        if name in parameters:
+            break
+    else:
+        raise TypeError(
+            f"bibtex_import takes none of the known text arguments: {list(parameters)}"
+        )
+    arguments = {name: text}
+    if "actor" in parameters:
+        arguments["actor"] = actor
+    return function(**arguments)
+
+
+def import_figure(count: int, actor, log=print) -> Figure:
+    """End-to-end import time (rolled back afterwards) vs bibtexparser parsing."""
+    from django.db import transaction
+
+    text = corpus(count)
+    figure = Figure(name=f"BibTeX import of {count:,} entries")
+    began = time.perf_counter()
+    library = bibtexparser.parse_string(text)
+    floor = time.perf_counter() - began
+    figure.baseline([floor * 1000])
+    figure.extra["baseline_entries_per_s"] = round(len(library.entries) / floor)
+    function = import_function()
+    if function is None:
+        figure.status = "not available yet"
+        return figure
+    began = time.perf_counter()
+    try:
+        with transaction.atomic():
+            call_import(function, text, actor)
+            elapsed = time.perf_counter() - began
+            transaction.set_rollback(True)
+    except Exception as error:  # reported, not raised: the run goes on
+        figure.status, figure.note = "error", f"{type(error).__name__}: {error}"[:300]
+        return figure
+    figure.timed([elapsed * 1000])
+    figure.extra["entries_per_s"] = round(count / elapsed)
+    log(f"  import: {figure.extra['entries_per_s']} entries/s")
+    return figure
+
+
+def consume(client, path: str) -> tuple[int, int, int]:
+    """Status, bytes and BibTeX entries of a (streamed) answer, read chunk by
+    chunk without keeping it."""
+    response = client.get(path)
+    chunks = response.streaming_content if response.streaming else [response.content]
+    size = entries = 0
+    for chunk in chunks:
+        chunk = chunk if isinstance(chunk, bytes) else chunk.encode()
+        size += len(chunk)
+        entries += chunk.count(b"\n@") + chunk.startswith(b"@")
+    return response.status_code, size, entries
+
+
+def export_run(client, path: str, *, traced: bool) -> dict:
+    if traced:
+        tracemalloc.start()
+    began = time.perf_counter()
+    status, size, entries = consume(client, path)
+    seconds = time.perf_counter() - began
+    result = {"status": status, "bytes": size, "entries": entries, "seconds": seconds}
+    if traced:
+        result["peak_bytes"] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return result
+
+
+EXPORT_SQL = """
+SELECT p.citation_key, p.entry_type, p.title, p.year, v.name, p.volume, p.pages,
+       p.doi, p.abstract,
+       (SELECT string_agg(au.family || ', ' || au.given, ' and ' ORDER BY a.position)
+          FROM papers_authorship a JOIN papers_author au ON au.id = a.author_id
+         WHERE a.paper_id = p.id)
+  FROM papers_paper p LEFT JOIN papers_venue v ON v.id = p.venue_id
+ WHERE p.status = 'published' ORDER BY p.id
+"""
+FIELDS = ("title", "year", "journal", "volume", "pages", "doi", "abstract", "author")
+
+
+def baseline_export(raw) -> dict:
+    """The same papers fetched with raw SQL and written by bibtexparser alone."""
+    began = time.perf_counter()
+    library = bibtexparser.Library()
+    with raw.transaction(), raw.cursor(name="bench_export") as cursor:
+        cursor.itersize = 2000
+        cursor.execute(EXPORT_SQL)
+        for key, kind, *values in cursor:
+            fields = [
+                Field(name, str(value))
+                for name, value in zip(FIELDS, values, strict=True)
+                if value not in (None, "")
+            ]
+            library.add(Entry(kind, key, fields))
+    text = bibtexparser.write_string(library)
+    seconds = time.perf_counter() - began
+    return {"seconds": seconds, "entries": len(library.entries), "bytes": len(text)}
+
+
+def subset_year(share: float = 0.1) -> int | None:
+    """The last year of the oldest `share` of the published papers."""
+    from django.db.models import Count
+
+    from papers.models import Paper
+
+    rows = (
+        Paper.objects.published()
+        .exclude(year=None)
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by("year")
+    )
+    total = sum(row["n"] for row in rows)
+    running = 0
+    for row in rows:
+        running += row["n"]
+        if running >= share * total:
+            return row["year"]
+    return None
+
+
+def export_figure(client, raw, log=print) -> Figure:
+    """Entries per second of the whole export, and the peak Python memory of
+    exporting about a tenth of the papers vs all of them."""
+    path = "/api/v1/papers/?format=bibtex"
+    figure = Figure(name="BibTeX export (all papers)", path=path)
+    run = export_run(client, path, traced=False)
+    if run["status"] != 200:
+        figure.status, figure.note = "error", f"HTTP {run['status']}"
+        return figure
+    figure.name = f"BibTeX export of {run['entries']:,} entries"
+    figure.timed([run["seconds"] * 1000])
+    figure.extra["entries_per_s"] = round(run["entries"] / run["seconds"])
+    if raw is not None:
+        floor = baseline_export(raw)
+        figure.baseline([floor["seconds"] * 1000])
+        figure.extra["baseline_entries_per_s"] = round(
+            floor["entries"] / floor["seconds"]
+        )
+    year = subset_year()
+    small = export_run(client, f"{path}&year_max={year}", traced=True)
+    full = export_run(client, path, traced=True)
+    figure.extra.update(
+        small_entries=small["entries"],
+        small_peak_mib=round(small["peak_bytes"] / 2**20, 2),
+        full_entries=full["entries"],
+        full_peak_mib=round(full["peak_bytes"] / 2**20, 2),
+        peak_growth=round(full["peak_bytes"] / max(1, small["peak_bytes"]) - 1, 3),
+    )
+    log(f"  export: {figure.extra['entries_per_s']} entries/s")
+    return figure

@@ -1,0 +1,89 @@
+"""Timing helpers: percentiles of repeated calls after a warm-up, and one API
+request with its status, server time, size and query count."""
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile (p95 of 30 samples is the 29th smallest)."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(fraction * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def sample(call: Callable[[], object], *, repeat: int, warmup: int) -> list[float]:
+    """Milliseconds of `repeat` calls, after `warmup` untimed calls."""
+    for _ in range(warmup):
+        call()
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - began) * 1000)
+    return times
+
+
+@dataclass
+class Figure:
+    """One measured request: its percentiles and those of its baseline."""
+
+    name: str
+    path: str = ""
+    status: str = "ok"  # ok | not available yet | error | skipped
+    note: str = ""
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    baseline_p50_ms: float | None = None
+    baseline_p95_ms: float | None = None
+    queries: int | None = None
+    samples: int = 0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        if self.p95_ms is None or not self.baseline_p95_ms:
+            return None
+        return self.p95_ms / self.baseline_p95_ms
+
+    def timed(self, times: list[float]) -> "Figure":
+        self.p50_ms = round(statistics.median(times), 2)
+        self.p95_ms = round(percentile(times, 0.95), 2)
+        self.samples = len(times)
+        return self
+
+    def baseline(self, times: list[float]) -> "Figure":
+        self.baseline_p50_ms = round(statistics.median(times), 2)
+        self.baseline_p95_ms = round(percentile(times, 0.95), 2)
+        return self
+
+    def as_dict(self) -> dict:
+        data = {k: v for k, v in vars(self).items() if v not in (None, {}, "")}
+        if self.ratio is not None:
+            data["ratio"] = round(self.ratio, 2)
+        return data
+
+
+def get(client, path: str) -> tuple[int, bytes]:
+    """GET path in-process; streams are read to the end."""
+    response = client.get(path)
+    if getattr(response, "streaming", False):
+        body = b"".join(
+            c if isinstance(c, bytes) else c.encode()
+            for c in response.streaming_content
+        )
+    else:
+        body = response.content
+    return response.status_code, body
+
+
+def count_queries(client, path: str) -> tuple[int, int]:
+    """Status and number of SQL queries of one request."""
+    with CaptureQueriesContext(connection) as captured:
+        status, _ = get(client, path)
+    return status, len(captured.captured_queries)

@@ -1,0 +1,278 @@
+"""The API requests the benchmark measures, each next to its raw-SQL baseline.
+
+Requests run in-process through django.test.Client against the configured
+database, so the figures are server time without the network. An endpoint that
+does not exist yet is reported as "not available yet" instead of failing.
+"""
+
+import json
+import random
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from django.db.models import Count
+from django.test import Client
+from django.urls import Resolver404, resolve
+
+from bench import baselines
+from bench import vocabulary as words
+from bench.measure import Figure, count_queries, get, sample
+
+NOT_AVAILABLE = "not available yet"
+DEEP_ROWS = 49_950  # the first row of page 1,000 at 50 per page
+
+
+@dataclass
+class Choices:
+    """What the requests ask for, chosen from the data in the database."""
+
+    modality: str
+    method: str
+    node_groups: dict
+    year_min: int = 2010
+    year_max: int = 2024
+    detail_keys: tuple[str, ...] = ()
+    map_keys: tuple[str, ...] = ()
+    selective: str = words.RARE_WORDS[0]
+    broad: str = words.COMMON_TERM
+
+    @property
+    def list_query(self) -> str:
+        return urlencode(
+            {"modality": self.modality, "method": self.method,
+             "year_min": self.year_min, "year_max": self.year_max}
+        )  # fmt: skip
+
+    @property
+    def sql_params(self) -> dict:
+        return {"year_min": self.year_min, "year_max": self.year_max,
+                "size": 50, "node_groups": list(self.node_groups),
+                **self.node_groups}  # fmt: skip
+
+
+def _busiest(kind: str, roots_with_children: bool = False):
+    from taxonomy.models import Node
+    from taxonomy.selectors import descendant_ids
+
+    best, best_count = None, -1
+    roots = Node.objects.filter(kind=kind, parent__isnull=True)
+    if roots_with_children:
+        roots = roots.annotate(n=Count("children")).filter(n__gt=0)
+    for node in roots:
+        ids = descendant_ids([node.pk])
+        count = node.__class__.objects.filter(pk__in=ids).aggregate(n=Count("labels"))
+        if count["n"] > best_count:
+            best, best_count = (node, sorted(ids)), count["n"]
+    return best
+
+
+def choose(seed: int = 7) -> Choices:
+    """The busiest modality and method family (with sub-families), and a few
+    papers of middling to high citation counts for detail, similar and map."""
+    from papers.models import Paper
+
+    modality, modality_ids = _busiest("modality")
+    method, method_ids = _busiest("method", roots_with_children=True)
+    rng = random.Random(seed)
+    keys = list(
+        Paper.objects.published()
+        .filter(citation_key__regex=r"^syn[0-9]")
+        .order_by("pk")
+        .values_list("citation_key", flat=True)[:5000]
+    ) or list(Paper.objects.published().values_list("citation_key", flat=True)[:50])
+    rng.shuffle(keys)
+    return Choices(
+        modality=modality.slug,
+        method=method.slug,
+        node_groups={"modality_ids": modality_ids, "method_ids": method_ids},
+        detail_keys=tuple(keys[:10]),
+        map_keys=tuple(keys[10:15] or keys[:5]),
+    )
+
+
+def available(path: str) -> bool:
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return False
+    return match.url_name != "not-found"
+
+
+class Bench:
+    """Measures API paths, `repeat` timed requests each after `warmup`."""
+
+    def __init__(self, *, repeat: int, warmup: int, raw=None, log=print):
+        self.client = Client(HTTP_HOST="127.0.0.1")
+        self.repeat, self.warmup, self.raw, self.log = repeat, warmup, raw, log
+
+    def endpoint(self, name, paths, baseline=None, repeat=None) -> Figure:
+        """Time GETs cycling through `paths`; `baseline()` gives the floor."""
+        paths = [paths] if isinstance(paths, str) else list(paths)
+        figure = Figure(name=name, path=paths[0])
+        if not available(paths[0]):
+            figure.status = NOT_AVAILABLE
+            return figure
+        status, body = get(self.client, paths[0])
+        if status != 200:
+            figure.status, figure.note = "error", f"HTTP {status}: {body[:160]!r}"
+            return figure
+        cycle = iter(paths * (1 + (repeat or self.repeat) + self.warmup))
+        times = sample(
+            lambda: get(self.client, next(cycle)),
+            repeat=repeat or self.repeat,
+            warmup=self.warmup,
+        )
+        figure.timed(times)
+        figure.queries = count_queries(self.client, paths[0])[1]
+        if baseline is not None and self.raw is not None:
+            floor = sample(baseline, repeat=repeat or self.repeat, warmup=self.warmup)
+            figure.baseline(floor)
+        self.log(f"  {name}: p50 {figure.p50_ms} ms, p95 {figure.p95_ms} ms")
+        return figure
+
+
+def deep_cursor(client, rows: int) -> tuple[str | None, int]:
+    """The address of the page starting at row `rows` of the unfiltered list,
+    found by following `next` links (150 rows a step), and that row number."""
+    path = "/api/v1/papers/?page_size=150"
+    seen = 0
+    while seen + 150 <= rows:
+        status, body = get(client, path)
+        data = json.loads(body) if status == 200 else {}
+        if not data.get("next"):
+            break
+        seen += len(data["results"])
+        path = data["next"]
+    if seen == 0:
+        return None, 0
+    parts = urlsplit(path)
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    query["page_size"] = "50"
+    return f"{parts.path}?{urlencode(query)}", seen
+
+
+def keys_in(body: bytes) -> list[str]:
+    """Every citation key in a JSON answer (for the similar/map baselines)."""
+    found: list[str] = []
+
+    def walk(value):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in ("citation_key", "key") and isinstance(item, str):
+                    found.append(item)
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    try:
+        walk(json.loads(body))
+    except ValueError:
+        return []
+    return list(dict.fromkeys(found))
+
+
+def api_figures(bench: Bench, choices: Choices, papers: int) -> list[Figure]:
+    """Every request of the issue's list, in order."""
+    raw, params = bench.raw, choices.sql_params
+    listing = f"/api/v1/papers/?{choices.list_query}"
+    figures = [
+        bench.endpoint(
+            "paper list (filtered, 50 per page)",
+            listing,
+            lambda: baselines.paper_page(raw, params),
+        ),
+        bench.endpoint(
+            "paper list, page 1 (unfiltered)",
+            "/api/v1/papers/?page_size=50",
+            lambda: baselines.paper_page(raw, {"size": 50}),
+        ),
+    ]
+    figures.append(deep_page(bench, papers))
+    detail = [f"/api/v1/papers/{key}/" for key in choices.detail_keys]
+    keys = iter(list(choices.detail_keys) * 1000)
+    figures.append(
+        bench.endpoint(
+            "paper detail", detail, lambda: baselines.detail(raw, next(keys))
+        )
+    )
+    figures.append(
+        bench.endpoint(
+            "taxonomy tree with counts",
+            "/api/v1/taxonomy/",
+            lambda: baselines.taxonomy(raw),
+        )
+    )
+    figures += facet_figures(bench, choices)
+    figures += search_figures(bench, choices)
+    figures += graph_figures(bench, choices)
+    return figures
+
+
+def deep_page(bench: Bench, papers: int) -> Figure:
+    target = min(DEEP_ROWS, max(0, (papers // 50 - 1) * 50))
+    path, row = deep_cursor(bench.client, target)
+    name = f"paper list, page {row // 50 + 1} (unfiltered)"
+    if path is None:
+        return Figure(
+            name=name, status="skipped", note="too few papers for a deep page"
+        )
+    after = baselines.keyset_position(bench.raw, row) if bench.raw else None
+    figure = bench.endpoint(
+        name, path, lambda: baselines.paper_page(bench.raw, {"size": 50}, after)
+    )
+    figure.extra["row"] = row
+    return figure
+
+
+def facet_figures(bench: Bench, choices: Choices) -> list[Figure]:
+    raw, params = bench.raw, choices.sql_params
+    return [
+        bench.endpoint(
+            "facet counts (filtered list)",
+            f"/api/v1/papers/?{choices.list_query}&facets=1",
+            lambda: baselines.facets(raw, params),
+        ),
+        bench.endpoint(
+            "facet counts (all papers)",
+            "/api/v1/papers/?facets=1",
+            lambda: baselines.facets(raw, {"size": 50}),
+            repeat=max(5, bench.repeat // 3),
+        ),
+    ]
+
+
+def search_figures(bench: Bench, choices: Choices) -> list[Figure]:
+    raw = bench.raw
+    figures = []
+    for label, term in (("selective", choices.selective), ("broad", choices.broad)):
+        figure = bench.endpoint(
+            f"full-text search, {label} term ({term!r})",
+            f"/api/v1/papers/?{urlencode({'q': term})}",
+            lambda term=term: baselines.search_page(raw, term),
+        )
+        if figure.status == "ok":
+            body = json.loads(get(bench.client, figure.path)[1])
+            figure.extra["matches"] = body.get("count")
+        figures.append(figure)
+    return figures
+
+
+def graph_figures(bench: Bench, choices: Choices) -> list[Figure]:
+    figures = []
+    for name, suffix in (("similar papers", "similar"), ("one-paper map", "map")):
+        paths = [f"/api/v1/papers/{key}/{suffix}" for key in choices.map_keys]
+        bodies = {p: get(bench.client, p)[1] for p in paths[:1]}
+        shown = keys_in(next(iter(bodies.values()))) if bodies else []
+        figure = bench.endpoint(
+            name,
+            paths,
+            (lambda shown=shown: baselines.papers_by_key(bench.raw, shown))
+            if shown
+            else None,
+            repeat=max(5, bench.repeat // 3),
+        )
+        if shown:
+            figure.note = f"baseline: the rows of the {len(shown)} papers shown"
+        figures.append(figure)
+    return figures
