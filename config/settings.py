@@ -9,6 +9,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.scaleout import cache_settings, replica_databases
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -121,6 +123,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast while the server is down, so requests answer 503 instead of hanging.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+# Scale-out (config/scaleout.py, config/db_router.py): reads on streaming
+# replicas, writes and a client's reads after its writes on the primary.
+DATABASES.update(replica_databases(env_list("DATABASE_REPLICA_URLS")))
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(1, "config.db_router.ReplicaReadsMiddleware")
+# One cache for every app process when REDIS_URL is set; else per process.
+CACHES = cache_settings(os.environ.get("REDIS_URL"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
