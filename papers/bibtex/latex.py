@@ -11,6 +11,10 @@ from pylatexenc.latex2text import (
     MacroTextSpec,
     get_default_latex_context_db,
 )
+from pylatexenc.latexwalker import LatexWalker
+from pylatexenc.latexwalker import (
+    get_default_latex_context_db as get_default_walker_context,
+)
 
 #: Fields holding URLs or identifiers: kept verbatim, never read as LaTeX.
 VERBATIM_FIELDS = frozenset({"doi", "url", "eprint", "file", "pdf"})
@@ -38,11 +42,15 @@ def _make_decoder() -> LatexNodes2Text:
 
 
 _DECODER = _make_decoder()
+# Built once: pylatexenc otherwise rebuilds its parsing context for every value.
+_WALKER_CONTEXT = get_default_walker_context()
 
 
 def collapse(text: str) -> str:
     """Collapse runs of ASCII whitespace (not no-break spaces) and strip the ends."""
-    return _SPACES.sub(" ", text).strip()
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text:
+        return _SPACES.sub(" ", text).strip()
+    return text.strip()
 
 
 def decode(value: str) -> str:
@@ -53,9 +61,88 @@ def decode(value: str) -> str:
 def _convert(value: str) -> str:
     if "\\" not in value and "$" not in value:
         # Plain values are by far the most common and pylatexenc is slow.
-        text = _LIGATURES.sub(lambda m: _LIGATURE_TEXT[m.group()], value)
-        return text.replace("{", "").replace("}", "")
-    return _DECODER.latex_to_text(_BARE_PERCENT.sub(r"\\%", value))
+        if "--" in value or "``" in value or "''" in value or "~" in value:
+            value = _LIGATURES.sub(lambda m: _LIGATURE_TEXT[m.group()], value)
+        return value.replace("{", "").replace("}", "")
+    text = fast_convert(value)
+    if text is not None:
+        return text
+    return pylatexenc_convert(value)
+
+
+def pylatexenc_convert(value: str) -> str:
+    """The general LaTeX-to-text conversion, for what the fast path cannot read."""
+    walker = LatexWalker(
+        _BARE_PERCENT.sub(r"\\%", value), latex_context=_WALKER_CONTEXT
+    )
+    return _DECODER.nodelist_to_text(walker.get_latex_nodes()[0])
+
+
+# The common accents, letters and escapes, read with one regular expression; any
+# other backslash or math makes fast_convert give up and pylatexenc take over.
+_ACCENT_MARKS = {
+    '"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303",
+    "=": "\u0304", ".": "\u0307", "c": "\u0327", "v": "\u030c", "H": "\u030b",
+    "u": "\u0306", "r": "\u030a", "k": "\u0328", "d": "\u0323", "b": "\u0331",
+}  # fmt: skip
+_LETTER_MACROS = {
+    "ss": "ß", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "o": "ø", "O": "Ø",
+    "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "aa": "å", "AA": "Å", "dj": "đ",
+    "DJ": "Đ",
+}  # fmt: skip
+_FONT_MACROS = "emph|textit|textbf|textrm|textsc|textnormal"
+# After a control word LaTeX skips spaces and one line end, never a paragraph break.
+_SKIPPED = r"[ \t\r]*(?:\n[ \t\r]*)?"
+_BASE = r"\\[ij](?![A-Za-z])" + _SKIPPED + r"|[A-Za-z]"
+_FAST_TOKEN = re.compile(
+    rf"""\\(?P<sym>["'`^~=.])
+          (?:\{{(?P<sym_braced>\\[ij]|[A-Za-z])\}}|(?P<sym_bare>{_BASE}))
+      | \\(?P<let>[cvHurkdb])
+          (?:\{{(?P<let_braced>\\[ij]|[A-Za-z])\}}
+            |(?=\s)[ \t\r]*\n?[ \t\r]*(?P<let_bare>{_BASE}))
+      | \\(?P<word>ss|ae|AE|oe|OE|aa|AA|dj|DJ|o|O|l|L|i|j)(?![A-Za-z]){_SKIPPED}
+      | \\(?P<escape>[&%$\#_{{}}\ ])
+      | \\(?:{_FONT_MACROS})(?![A-Za-z])\s*(?=\{{)
+      | (?P<ligature>---|--|``|''|~)
+      | [{{}}]
+      | (?P<other>[\\$])
+    """,
+    re.VERBOSE,
+)
+
+
+class _NotFast(Exception):
+    pass
+
+
+def fast_convert(value: str) -> str | None:
+    """Convert value if it holds only common markup, else return None."""
+    try:
+        return _FAST_TOKEN.sub(_fast_token_text, value)
+    except _NotFast:
+        return None
+
+
+def _fast_token_text(match: re.Match) -> str:
+    kind = match.lastgroup
+    if kind is None:  # a brace, or a font command whose argument follows
+        return ""
+    if kind == "other":
+        raise _NotFast
+    if kind == "ligature":
+        return _LIGATURE_TEXT[match.group(kind)]
+    if kind == "escape":
+        return match.group(kind)
+    if kind == "word":
+        return _LETTER_MACROS[match.group(kind)]
+    mark = match.group("sym") if kind.startswith("sym") else match.group("let")
+    return _accented(match.group(kind).strip(), _ACCENT_MARKS[mark])
+
+
+@lru_cache(maxsize=1024)
+def _accented(base: str, mark: str) -> str:
+    letter = {"\\i": "i", "\\j": "j"}.get(base, base)
+    return unicodedata.normalize("NFC", letter + mark)
 
 
 def decode_verbatim(value: str) -> str:
@@ -98,6 +185,8 @@ def _opens_protective(value: str, i: int) -> bool:
 
 def decode_title(value: str) -> tuple[str, str]:
     """Return (title, title_protected) for a raw title value."""
+    if "{" not in value:
+        return decode(value), ""
     pieces = split_groups(value)
     if not any(flag for flag, _ in pieces):
         return decode(value), ""

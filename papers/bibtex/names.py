@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from papers.bibtex.latex import decode
 from papers.bibtex.records import PersonName
 
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+_COMMA = re.compile(",")
+_WORD_SEPARATOR = re.compile(r"[\s~]+")
 
 
 def _depth_zero_splits(value: str, pattern: re.Pattern[str]) -> list[str]:
@@ -43,9 +46,11 @@ def parse_names(value: str) -> tuple[tuple[PersonName, ...], bool]:
     return tuple(names), et_al
 
 
+# Bibliographies repeat their authors' names; a name always parses the same way.
+@lru_cache(maxsize=16384)
 def parse_name(raw: str) -> PersonName:
     """Parse one name in any of the three BibTeX forms."""
-    parts = [p.strip() for p in _depth_zero_splits(raw, re.compile(","))]
+    parts = [p.strip() for p in _depth_zero_splits(raw, _COMMA)]
     if len(parts) == 1:
         return _parse_first_von_last(_words(parts[0]))
     von, family = _split_von_last(_words(parts[0]))
@@ -57,7 +62,7 @@ def parse_name(raw: str) -> PersonName:
 
 
 def _words(part: str) -> list[str]:
-    return [w for w in _depth_zero_splits(part, re.compile(r"[\s~]+")) if w]
+    return [w for w in _depth_zero_splits(part, _WORD_SEPARATOR) if w]
 
 
 def _parse_first_von_last(words: list[str]) -> PersonName:

@@ -26,6 +26,9 @@ logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 
 _KEY_IN_RAW = re.compile(r"@\w+\s*[{(]\s*([^\s,{}()=\"#%']+)\s*,")
 _MACRO_NAME = re.compile(r"[^\s#{}\"=,()]+")
+_BAD_KEY_CHARACTER = re.compile(r"[\s\\{}]")
+# A brace or quote that no backslash escapes.
+_DELIMITER = re.compile(r'(?<!\\)[{}"]')
 _INHERIT_NEVER = {"title", "crossref", "ids", "doi", "url", "eprint", "abstract"}
 _VOLUME_TYPES = {"proceedings", "book", "collection", "mvbook"}
 _INHERIT_NEVER |= {"archiveprefix", "eprinttype", "primaryclass", "eprintclass"}
@@ -150,7 +153,7 @@ def _evaluate_entry(entry: Entry, macros: dict[str, str], problems) -> RawEntry:
     if not raw.key:
         problems.add(None, raw.line, f"line {raw.line}: entry has no citation key")
         raw.ok = False
-    elif re.search(r"[\s\\{}]", raw.key):
+    elif _BAD_KEY_CHARACTER.search(raw.key):
         message = f"citation key '{raw.key}' contains a space, brace or backslash"
         problems.add(raw.key, raw.line, f"line {raw.line}: {message}")
         raw.ok = False
@@ -176,7 +179,14 @@ def evaluate_value(value: str, macros: dict[str, str]) -> str:
 
     The delimiters are removed; inner braces and LaTeX are kept.
     """
-    parts, pos, text = [], 0, value.strip()
+    text = value.strip()
+    if text[:1] == "{" and text[-1:] == "}":  # the common case: one braced value
+        inner = text[1:-1]
+        if "{" not in inner and "}" not in inner:
+            return inner
+        if _closing(text, 0, "}") == len(text) - 1:
+            return inner
+    parts, pos = [], 0
     while True:
         part, pos = _next_token(text, pos, macros)
         parts.append(part)
@@ -210,14 +220,14 @@ def _next_token(text: str, pos: int, macros: dict[str, str]) -> tuple[str, int]:
 
 def _closing(text: str, start: int, closer: str) -> int:
     depth = 0
-    for i in range(start + 1, len(text)):
-        char, escaped = text[i], text[i - 1] == "\\"
-        if char == "{" and not escaped:
+    for match in _DELIMITER.finditer(text, start + 1):
+        char = match.group()
+        if char == "{":
             depth += 1
-        elif char == "}" and not escaped and depth:
+        elif char == "}" and depth:
             depth -= 1
-        elif char == closer and depth == 0 and not escaped:
-            return i
+        elif char == closer and depth == 0:
+            return match.start()
     raise ValueError("unbalanced braces or quotes")
 
 

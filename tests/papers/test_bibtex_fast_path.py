@@ -1,0 +1,73 @@
+"""The table-driven LaTeX fast path reads values exactly as pylatexenc does."""
+
+import random
+
+import pytest
+
+from papers.bibtex.latex import collapse, decode, fast_convert, pylatexenc_convert
+
+LETTER_WORDS = ["ss", "ae", "AE", "oe", "o", "O", "l", "L", "i", "j", "aa", "AA", "dj"]
+PIECES = [
+    *(f"\\{mark}" for mark in "\"'`^~=.cvHurkdb"),
+    *(f"\\{word}" for word in LETTER_WORDS),
+    *(f"\\{char}" for char in "&%$#_{} "),
+    "\\emph", "\\textit", "\\textbf", "\\texttt", "\\textsc", "\\textrm",
+    "{", "}", "a", "e", "i", "o", "u", "c", "C", "E", "n", "z", "x", "Ol",
+    " ", "  ", "\n", "-", "--", "---", "``", "''", "'", "`", "~", "%", ".", ",", "1",
+]  # fmt: skip
+
+
+def balanced(text: str) -> bool:
+    depth = 0
+    for char in text.replace("\\{", "").replace("\\}", ""):
+        depth += (char == "{") - (char == "}")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def random_values(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    values = []
+    while len(values) < count:
+        value = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 8)))
+        if balanced(value):
+            values.append(value)
+    return values
+
+
+def test_fast_path_agrees_with_pylatexenc_wherever_it_answers():
+    answered = 0
+    for value in random_values(6000, seed=20231):
+        fast = fast_convert(value)
+        if fast is not None:
+            answered += 1
+            assert collapse(fast) == collapse(pylatexenc_convert(value)), value
+    assert answered > 1500
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ('M{\\"u}ller', "Müller"),
+        ('M\\"uller', "Müller"),
+        ("Fran{\\c{c}}ois", "François"),
+        ("{\\c c}a", "ça"),
+        ("Garc{\\'\\i}a", "García"),
+        ("Stra\\ss e", "Straße"),
+        ("{\\O}stergaard", "Østergaard"),
+        ("Dvo{\\v{r}}{\\'a}k", "Dvořák"),
+        ("Erd\\H{o}s", "Erdős"),
+        ("R\\&D at 50\\% \\_x\\_", "R&D at 50% _x_"),
+        ("\\emph{Deep} learning -- fast", "Deep learning \u2013 fast"),
+    ],
+)
+def test_common_markup_is_read_without_pylatexenc(value, text):
+    assert fast_convert(value) is not None
+    assert decode(value) == text
+
+
+@pytest.mark.parametrize("value", ["$x^2$", "\\url{a}", "\\'{}", "a \\\\ b", "\\t{oo}"])
+def test_other_markup_falls_back_to_pylatexenc(value):
+    assert fast_convert(value) is None
+    assert decode(value) == collapse(pylatexenc_convert(value))
