@@ -1,0 +1,154 @@
+"""The reading pages: overview, taxonomy, node, paper list, paper, author."""
+
+import re
+
+import pytest
+
+from papers.filtersets import PaperFilterSet
+from papers.models import CitationKeyAlias, Paper, Status
+from papers.selectors import paper_list
+from papers.services.papers import paper_create
+from taxonomy.models import Kind, Node, Provenance
+
+pytestmark = pytest.mark.django_db
+
+
+def html_of(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def count_heading(html: str) -> int:
+    match = re.search(r'data-result-count="(\d+)"', html)
+    assert match, "no result count on the page"
+    return int(match.group(1))
+
+
+def test_overview_shows_the_review_categories_modalities_and_search(client, survey):
+    html = html_of(client.get("/"))
+    survey_paper = Paper.objects.get(citation_key=survey)
+    assert survey_paper.title in html
+    assert f"https://doi.org/{survey_paper.doi}" in html
+    assert "Summaira Jabeen" in html
+    roots = Node.objects.filter(parent=None)
+    categories = roots.filter(kind=Kind.APPLICATION).exclude(
+        provenance=Provenance.CURATED
+    )
+    assert categories.count() == 6
+    for node in [*categories, *roots.filter(kind=Kind.MODALITY)]:
+        assert f'href="{node.get_absolute_url()}"' in html
+    assert html.count('class="card"') == 6
+    assert 'name="q"' in html and 'role="search"' in html
+    assert "Recently added" in html
+    image = Node.objects.get(kind=Kind.MODALITY, slug="image")
+    expected = PaperFilterSet({"modality": ["image"]}, queryset=paper_list()).qs
+    assert f'aria-label="{expected.count()} papers on {image.name}"' in html
+
+
+def test_taxonomy_page_has_every_node_in_expandable_trees(client, survey):
+    html = html_of(client.get("/taxonomy/"))
+    for node in Node.objects.all():
+        assert f'href="{node.get_absolute_url()}"' in html, node.slug
+    assert "<details" in html and "<summary>" in html
+    assert "Modality × application" in html
+    assert "Method family × modality" in html
+
+
+def test_gap_matrix_cells_link_to_the_filtered_list_with_the_same_count(client, survey):
+    html = html_of(client.get("/taxonomy/"))
+    cell = re.search(
+        r'<a href="/papers/\?(modality=image&application=image-description)"'
+        r' aria-label="(\d+) paper',
+        html.replace("&amp;", "&"),
+    )
+    assert cell, "no cell for image x image description"
+    listed = html_of(client.get(f"/papers/?{cell.group(1)}"))
+    assert count_heading(listed) == int(cell.group(2)) > 0
+    assert 'class="heat-0 gap"' in html, "empty cells are not marked as gaps"
+
+
+def test_node_page_shows_provenance_children_datasets_and_its_papers(client, survey):
+    node = Node.objects.get(kind=Kind.APPLICATION, slug="visual-question-answering")
+    html = html_of(client.get(node.get_absolute_url()))
+    assert node.name in html
+    assert node.get_provenance_display() in html
+    for dataset in node.datasets.all():
+        assert dataset.name in html
+    for issue in node.related.filter(kind=Kind.OPEN_ISSUE):
+        assert f'href="{issue.get_absolute_url()}"' in html
+    expected = PaperFilterSet(
+        {"application": [node.slug]}, queryset=paper_list()
+    ).qs.count()
+    assert f'<span class="count">{expected}</span>' in html
+    assert "Papers per year" in html and "<svg" in html
+    assert "/api/v1/papers/?application=visual-question-answering&format=bibtex" in (
+        html.replace("&amp;", "&")
+    )
+
+
+def test_inferred_node_is_not_presented_as_stated_by_the_review(client, survey):
+    node = Node.objects.filter(provenance=Provenance.INFERRED).first()
+    html = html_of(client.get(node.get_absolute_url()))
+    assert "Inferred, not stated by the review" in html
+    header = html.split("<h1")[1].split("</header")[0]
+    assert "prov-inferred" in header and "prov-survey" not in header
+
+
+def test_node_export_link_downloads_exactly_the_node_papers(client, survey):
+    node = Node.objects.get(kind=Kind.APPLICATION, slug="speech-synthesis")
+    html = html_of(client.get(node.get_absolute_url())).replace("&amp;", "&")
+    link = re.search(r'href="(/api/v1/papers/\?[^"]*format=bibtex)"', html).group(1)
+    response = client.get(link)
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode()
+    keys = set(re.findall(r"^@\w+\{([^,]+),", body, flags=re.M))
+    expected = PaperFilterSet({"application": [node.slug]}, queryset=paper_list()).qs
+    assert keys == {p.citation_key for p in expected}
+
+
+def test_unknown_node_kind_and_slug_are_friendly_404s(client, survey):
+    for url in ("/taxonomy/planet/mars/", "/taxonomy/modality/no-such-thing/"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "We could not find that page" in response.content.decode()
+
+
+def test_author_page_lists_their_papers(client, survey):
+    paper = Paper.objects.get(citation_key="vinyals2015show")
+    author = paper.authorships.get(position=0).author
+    html = html_of(client.get(author.get_absolute_url()))
+    assert author.display_name in html
+    assert paper.title in html
+    assert f"?author={author.pk}" in html
+
+
+def test_dataset_page_lists_papers_that_use_it(client, survey):
+    html = html_of(client.get("/taxonomy/datasets/mscoco/"))
+    assert "Show and Tell" in html
+
+
+def test_error_templates_render_without_a_request():
+    from django.template import loader
+
+    html = loader.get_template("500.html").render({"message": "Broken <b>x</b>"})
+    assert "Something went wrong" in html and "&lt;b&gt;" in html
+
+
+def test_draft_is_hidden_from_visitors_and_shown_to_curators(client, survey, curator):
+    paper_create(
+        actor=curator,
+        data={"citation_key": "draft2024x", "title": "A draft", "status": "draft"},
+    )
+    assert Paper.objects.get(citation_key="draft2024x").status == Status.DRAFT
+    assert client.get("/papers/draft2024x/").status_code == 404
+    client.force_login(curator)
+    html = html_of(client.get("/papers/draft2024x/"))
+    assert "Draft — visible to curators only" in html
+
+
+def test_former_citation_key_redirects_permanently(client, survey):
+    paper = Paper.objects.get(citation_key="vinyals2015show")
+    CitationKeyAlias.objects.create(key="vinyals2014show", paper=paper)
+    response = client.get("/papers/vinyals2014show/")
+    assert response.status_code == 301
+    assert response["Location"] == "/papers/vinyals2015show/"
