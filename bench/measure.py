@@ -1,6 +1,7 @@
 """Timing helpers: percentiles of repeated calls after a warm-up, and one API
 request with its status, server time, size and query count."""
 
+import math
 import statistics
 import time
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 def percentile(values: list[float], fraction: float) -> float:
     """Nearest-rank percentile (p95 of 30 samples is the 29th smallest)."""
     ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(fraction * len(ordered) + 0.5)))
+    rank = max(1, min(len(ordered), math.ceil(fraction * len(ordered))))
     return ordered[rank - 1]
 
 

@@ -38,15 +38,19 @@ def write_venues(count: int) -> list[int]:
     return [first + k for k in range(count)]
 
 
-def write_authors(count: int, rng) -> tuple[list[int], list[str]]:
+def write_authors(data: synthetic.PaperRows, pool: int, rng) -> tuple[dict, dict]:
+    """The authors the papers name (only those, so that removing the papers
+    leaves no synthetic author behind): index -> id and index -> name."""
     from papers.models import Author
 
     taken = set(Author.objects.filter(von="", suffix="").values_list("given", "family"))
-    names = synthetic.author_names(taken, count, rng)
+    names = synthetic.author_names(taken, pool, rng)
+    used = sorted({a for authors in data.authors for a in authors})
     first = next_id(Author)
-    rows = ((first + i, g, "", f, "") for i, (g, f) in enumerate(names))
+    ids = {index: first + i for i, index in enumerate(used)}
+    rows = ((ids[i], names[i][0], "", names[i][1], "") for i in used)
     write_rows(*columns(Author, ["id", "given", "von", "family", "suffix"]), rows)
-    return [first + i for i in range(count)], [f"{g} {f}" for g, f in names]
+    return ids, {i: f"{names[i][0]} {names[i][1]}" for i in used}
 
 
 def paper_rows(data: synthetic.PaperRows, ids, venue_ids, names, seed: int):
@@ -117,15 +121,16 @@ def write_all(*, papers: int, citations: int, seed: int, timings: dict) -> dict:
     began = time.perf_counter()
     rng = np.random.default_rng(seed + 1)
     venue_ids = write_venues(min(240, max(20, papers // 400)))
-    author_ids, names = write_authors(max(200, int(papers * 0.6)), rng)
-    _timed(timings, "venues_authors", began)
-    began = time.perf_counter()
+    pool = max(200, int(papers * 0.6))
     taken = set(Paper.objects.exclude(arxiv_id=None).values_list("arxiv_id", flat=True))
     data = synthetic.build(
         n=papers, m=citations, seed=seed, plan=taxonomy_plan(),
-        venues=len(venue_ids), author_pool=len(author_ids), taken_arxiv=taken,
+        venues=len(venue_ids), author_pool=pool, taken_arxiv=taken,
     )  # fmt: skip
     _timed(timings, "generate_rows", began)
+    began = time.perf_counter()
+    author_ids, names = write_authors(data, pool, rng)
+    _timed(timings, "venues_authors", began)
     began = time.perf_counter()
     first = next_id(Paper)
     ids = [first + i for i in range(papers)]

@@ -1,0 +1,114 @@
+"""Parts of the benchmark runner: timing, wrk output, the report, and the
+requests and baselines it measures (the CI smoke runs the whole runner)."""
+
+import io
+import json
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from bench import baselines, report, scenarios
+from bench.generate import generate
+from bench.load import parse_wrk
+from bench.measure import Figure, percentile
+
+WRK_OUTPUT = """Running 20s test @ http://127.0.0.1:8000/api/v1/papers/
+  2 threads and 8 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    21.05ms    8.11ms  98.20ms   80.12%
+    Req/Sec   190.33     20.01   240.00     70.00%
+  Latency Distribution
+     50%   19.50ms
+     75%   24.00ms
+     90%   31.22ms
+     99%    1.02s
+  7590 requests in 20.01s, 95.11MB read
+  Socket errors: connect 0, read 1, write 0, timeout 2
+  Non-2xx or 3xx responses: 4
+Requests/sec:    379.31
+Transfer/sec:      4.75MB
+"""
+
+
+def test_percentile_is_nearest_rank():
+    values = list(range(1, 21))  # 1..20
+    assert percentile(values, 0.5) == 10
+    assert percentile(values, 0.95) == 19
+    assert percentile([7.0], 0.95) == 7.0
+
+
+def test_wrk_output_gives_rate_latencies_and_every_error():
+    result = parse_wrk(WRK_OUTPUT)
+    assert result["requests_per_s"] == 379.31
+    assert result["p50_ms"] == 19.5
+    assert result["p99_ms"] == 1020.0
+    assert result["requests"] == 7590
+    assert result["errors"] == 7  # 1 read + 2 timeouts + 4 non-2xx
+
+
+def _results(**figures):
+    return {
+        "machine": {"CPU": "test"},
+        "data": {"papers": 10},
+        "figures": figures,
+        "queries": {"list": 3, "list_200": 3, "detail": 7},
+        "load": {"status": "skipped", "note": "--load-seconds 0"},
+        "command": "python -m bench.run",
+        "finished": "now",
+        "seconds": 1.0,
+    }
+
+
+def test_report_names_met_missed_and_unmeasured_goals():
+    fast = Figure(name="paper list", p50_ms=5, p95_ms=10).baseline([4.0, 5.0])
+    slow = Figure(name="detail", p50_ms=20, p95_ms=30)
+    gone = Figure(name="similar", status=scenarios.NOT_AVAILABLE)
+    text = report.render(
+        _results(list=fast.as_dict(), detail=slow.as_dict(), similar=gone.as_dict())
+    )
+    assert "| Paper list p95 | <= 25 ms | 10.0 ms | met |" in text
+    assert "| Paper list vs raw SQL (p95) | <= 2.5x | 2.00x | met |" in text
+    assert "| Paper detail p95 | <= 15 ms | 30.0 ms | **missed** |" in text
+    assert "| Queries per detail request | <= 6 | 7 | **missed** |" in text
+    assert "**not available yet**" in text
+    assert "- **Taxonomy tree with counts p95**: not measured." in text
+
+
+@pytest.mark.django_db
+def test_bench_measures_an_endpoint_and_marks_a_missing_one(survey):
+    bench = scenarios.Bench(repeat=3, warmup=1, raw=None, log=lambda *a: None)
+    figure = bench.endpoint("list", "/api/v1/papers/?page_size=5")
+    assert figure.status == "ok"
+    assert figure.samples == 3 and 0 < figure.p50_ms <= figure.p95_ms
+    assert figure.queries >= 1
+    missing = bench.endpoint("nothing", "/api/v1/no-such-thing/")
+    assert missing.status == scenarios.NOT_AVAILABLE and missing.p95_ms is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_raw_sql_baselines_fetch_what_the_api_answers(survey):
+    if not settings.IS_POSTGRES:
+        pytest.skip("the raw-SQL baselines run on PostgreSQL")
+    generate(papers=300, citations=1500, seed=9, stdout=io.StringIO())
+    choices = scenarios.choose(seed=9)
+    bench = scenarios.Bench(repeat=1, warmup=0, raw=None, log=lambda *a: None)
+    with baselines.connect(connection.settings_dict) as raw:
+        api = json.loads(
+            bench.client.get(f"/api/v1/papers/?{choices.list_query}").content
+        )
+        floor = json.loads(baselines.paper_page(raw, choices.sql_params))
+        assert floor["count"] == api["count"] > 0
+        assert [p["citation_key"] for p in floor["results"]] == [
+            p["citation_key"] for p in api["results"]
+        ]
+        search = json.loads(bench.client.get("/api/v1/papers/?q=multimodal").content)
+        assert (
+            json.loads(baselines.search_page(raw, "multimodal"))["count"]
+            == (search["count"])
+        )
+        key = choices.detail_keys[0]
+        detail = json.loads(bench.client.get(f"/api/v1/papers/{key}/").content)
+        floor_detail = json.loads(baselines.detail(raw, key))
+        for field in ("title", "reference_count", "cited_by_count"):
+            assert floor_detail[field] == detail[field]
