@@ -213,6 +213,9 @@ SPECTACULAR_SETTINGS = {
 SURVEY_CITATION_KEY = "jabeen2023review"
 SURVEY_FIXTURES_DIR = BASE_DIR / "fixtures" / "survey"
 
+# The largest .bib file an import accepts (command line, API and curator page).
+BIBTEX_MAX_UPLOAD_BYTES = int(os.environ.get("ATLAS_BIBTEX_MAX_BYTES", 5_000_000))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
