@@ -34,5 +34,13 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Benchmarks at 100,000 papers / 1,000,000 citations on PostgreSQL (its own
+# database); regenerates BENCHMARKS.md. Takes about 15 minutes the first time.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/atlas_bench
+bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SECRET_KEY=bench-only-key DJANGO_DEBUG=0 \
+		$(BIN)/python -m bench.run --papers 100000 --citations 1000000 --create-db \
+		--json test-output/bench.json
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-output .pytest_cache .ruff_cache
