@@ -98,8 +98,10 @@ def _add_facets(result: Browse, data: QueryDict, papers) -> None:
             others.pop(name)
             base = Paper.objects.published()
             counts = paper_facets(PaperFilterSet(others, queryset=base).qs)[kind]
+        items = _tree_items(counts, chosen)
+        is_open = bool(chosen) or kind != Kind.METHOD or len(items) < 12
         result.facets.append(
-            {"name": name, "label": label, "items": _tree_items(counts, chosen)}
+            {"name": name, "label": label, "items": items, "open": is_open}
         )
     result.datasets = _checked(pages.dataset_facets(papers), data, "dataset", "slug")
     result.venues = _checked(pages.venue_facets(papers), data, "venue", "id")
