@@ -1,6 +1,6 @@
 from django.urls import path
 
-from papers.views import browse, curate
+from papers.views import browse, curate, importing
 
 app_name = "papers"
 urlpatterns = [
@@ -25,6 +25,12 @@ urlpatterns = [
         "curate/papers/<str:key>/history/",
         curate.PaperHistoryView.as_view(),
         name="history",
+    ),
+    path("curate/import/", importing.ImportView.as_view(), name="import"),
+    path(
+        "curate/import/confirm/",
+        importing.ImportConfirmView.as_view(),
+        name="import-confirm",
     ),
     path(
         "curate/check-duplicate",

@@ -169,3 +169,50 @@ def test_curator_adds_a_paper_through_the_form(
         "text",
         "video-description",
     }
+
+
+IMPORT_BIB = """
+@inproceedings{vinyals2015again,
+  author = {Vinyals, Oriol and Toshev, Alexander and Bengio, Samy and Erhan, Dumitru},
+  title = {Show and Tell: A Neural Image Caption Generator},
+  booktitle = {CVPR},
+  year = {2015},
+  doi = {10.1109/CVPR.2015.7298935}
+}
+
+@article{okafor2025gesture,
+  author = {Okafor, Ngozi and Lindqvist, Per},
+  title = {Gesture and Gaze Fusion for Assistive Robots},
+  journal = {Journal of Assistive Multimodal Systems},
+  year = {2025}
+}
+"""
+
+
+def test_curator_imports_a_bib_file_with_one_duplicate(
+    live_server, survey, page, curator_login, tmp_path, screenshot_dir
+):
+    bib = tmp_path / "two.bib"
+    bib.write_text(IMPORT_BIB)
+    before = Paper.objects.count()
+    log_in(page, live_server.url, *curator_login)
+    page.click("text=Import BibTeX")
+    page.set_input_files("#id_file", str(bib))
+    page.click("text=Preview the import")
+    page.wait_for_selector("table.import-table")
+    duplicate = page.locator('tr[data-entry="vinyals2015again"] .outcome')
+    assert duplicate.inner_text() == "duplicate"
+    created = page.locator('tr[data-entry="okafor2025gesture"] .outcome')
+    assert created.inner_text() == "created"
+    assert Paper.objects.count() == before, "the preview wrote something"
+    page.screenshot(path=str(screenshot_dir / "curate-import.png"), full_page=True)
+
+    page.click("button:has-text('Confirm: import 1 new')")
+    page.wait_for_selector(".messages")
+    assert "1 created" in page.locator(".messages").inner_text()
+    assert Paper.objects.count() == before + 1
+
+    page.goto(f"{live_server.url}/papers/?q=gesture+gaze")
+    page.click("a.paper-title:has-text('Gesture and Gaze Fusion')")
+    assert "Gesture and Gaze Fusion" in page.locator("h1").inner_text()
+    assert "Ngozi Okafor" in page.locator(".authors").inner_text()
