@@ -10,6 +10,7 @@ from papers.bibtex.latex import decode
 _DOI_PREFIX = re.compile(
     r"^(?:https?://(?:dx\.)?doi\.org/|doi\.org/|doi:\s*|doi\s+)", re.IGNORECASE
 )
+_NON_WORD = re.compile(r"[\W_]+")
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 
 _ARXIV_PREFIX = re.compile(
@@ -57,10 +58,13 @@ def normalise_title(value: str) -> str:
 
     Case, accents, punctuation, braces and LaTeX markup are all ignored.
     """
+    if value.isascii() and "\\" not in value and "$" not in value:
+        text = _NON_WORD.sub(" ", value.replace("{", "").replace("}", "").lower())
+        return " ".join(text.split())
     text = decode(value) if "\\" in value or "$" in value else value
     text = unicodedata.normalize("NFKD", text.replace("{", "").replace("}", ""))
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return " ".join(re.sub(r"[\W_]+", " ", text).split())
+    return " ".join(_NON_WORD.sub(" ", text).split())
 
 
 def parse_month(value: str) -> int | None:

@@ -64,7 +64,7 @@ def parse_bibtex(data: bytes | str, *, max_bytes: int = 5_000_000) -> ParseResul
     macros = {name: MONTH_NAMES[i] for i, name in enumerate(MONTH_MACROS)}
     entries = _scan_blocks(library.blocks, macros, problems)
     _check_duplicate_keys(entries, problems)
-    _resolve_crossrefs(entries, problems)
+    parents = _resolve_crossrefs(entries, problems)
     records = []
     for raw in entries:
         record = build_record(raw, problems) if raw.ok else None
@@ -73,7 +73,9 @@ def parse_bibtex(data: bytes | str, *, max_bytes: int = 5_000_000) -> ParseResul
     if not entries and not problems:
         problems.add(None, None, "the file contains no BibTeX entries")
     problems.sort(key=lambda problem: problem.line or 0)
-    return ParseResult(records=records, problems=list(problems))
+    return ParseResult(
+        records=records, problems=list(problems), crossref_parents=parents
+    )
 
 
 def _read_text(data: bytes | str, max_bytes: int, problems: _Problems) -> str | None:
@@ -244,12 +246,19 @@ def _check_duplicate_keys(entries: list[RawEntry], problems: _Problems) -> None:
             first_line[folded] = raw.line
 
 
-def _resolve_crossrefs(entries: list[RawEntry], problems: _Problems) -> None:
+def _resolve_crossrefs(entries: list[RawEntry], problems: _Problems) -> set[str]:
+    """Copy fields from crossref parents; return the parents' case-folded keys."""
     by_key: dict[str, RawEntry] = {}
     for raw in entries:
         by_key.setdefault(raw.key.casefold(), raw)
+    parents = {
+        raw.fields["crossref"].strip().casefold()
+        for raw in entries
+        if "crossref" in raw.fields
+    }
     for raw in entries:
         _inherit(raw, by_key, problems, depth=0)
+    return parents & set(by_key)
 
 
 def _inherit(raw: RawEntry, by_key: dict[str, RawEntry], problems, depth: int) -> None:

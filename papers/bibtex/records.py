@@ -74,6 +74,8 @@ class ParseResult:
 
     records: list[BibRecord] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
+    #: Keys (case-folded) of entries that other entries name in their crossref.
+    crossref_parents: set[str] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:

@@ -1,0 +1,239 @@
+"""Importing a .bib file: parse, match, report, then write all of it or nothing.
+
+One service behind the three ways in (``manage.py import_bibtex``, the API and
+the curator page). Every entry gets an outcome: created, updated (a known paper
+gained an identifier), duplicate, skipped (a proceedings or book volume that
+other entries cross-reference: its fields went to them) or error. Any problem
+anywhere means nothing is written; a dry run reports the same without writing.
+
+Imported papers are published at once: the curator has seen the report (the
+preview) before confirming, and the change log and each label's source
+("import") say where the paper came from. Lookups are bulk (one query per
+identifier kind, chunked) and rows are bulk-created, so a large file costs a
+small, fixed number of queries per thousand entries.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+
+from papers.bibtex import BibRecord, ParseProblem, parse_bibtex
+from papers.bibtex.matching import Decision, WorkIndex, plan_import
+from papers.models import Author, Paper, Status, Venue
+from papers.services.bibtex_import.lookup import UsedKeys, clean_key, database_works
+from papers.services.bibtex_import.writing import NAME_PARTS, write_plan
+
+OUTCOMES = ("created", "updated", "duplicate", "skipped", "error")
+Progress = Callable[[str, int, int], None]
+_VOLUME_TYPES = {"proceedings", "book", "collection", "mvbook", "mvproceedings"}
+
+
+@dataclass(frozen=True)
+class EntryOutcome:
+    """What happened to one entry of the file."""
+
+    key: str | None
+    line: int | None
+    outcome: str  # one of OUTCOMES
+    paper_key: str | None
+    message: str
+
+
+@dataclass
+class ImportReport:
+    """Every entry's outcome, every problem, and whether anything was written."""
+
+    entries: list[EntryOutcome] = field(default_factory=list)
+    problems: list[ParseProblem] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when the file has no problem and no entry failed."""
+        return not self.problems and all(e.outcome != "error" for e in self.entries)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Entries per outcome (every outcome present, zero included)."""
+        found = Counter(entry.outcome for entry in self.entries)
+        return {outcome: found.get(outcome, 0) for outcome in OUTCOMES}
+
+
+@dataclass
+class _Plan:
+    decisions: list[Decision]
+    papers: dict[int, Paper]  # id(decision) -> unsaved paper, for created ones
+    skipped: list[BibRecord]
+
+
+def bibtex_import(
+    *,
+    data: bytes | str,
+    actor: Any,
+    dry_run: bool = False,
+    max_bytes: int | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import the entries of a .bib file; see the module docstring.
+
+    ``max_bytes`` defaults to settings.BIBTEX_MAX_UPLOAD_BYTES. ``progress`` is
+    called as (stage, done, total) with stage "parsed", "matched" or "written".
+    """
+    notify = progress or (lambda stage, done, total: None)
+    limit = settings.BIBTEX_MAX_UPLOAD_BYTES if max_bytes is None else max_bytes
+    parsed = parse_bibtex(data, max_bytes=limit)
+    notify("parsed", len(parsed.records), len(parsed.records))
+    report = ImportReport(problems=list(parsed.problems))
+    records, skipped = _split_volumes(parsed.records, parsed.crossref_parents)
+    plan = _plan(records, skipped, report, notify)
+    report.entries = _outcomes(plan, report.problems)
+    if report.ok and not dry_run:
+        try:
+            _write(plan, actor=actor, notify=notify)
+        except ImportConflict as error:
+            message = (
+                f"the database changed during the import, nothing was written: {error}"
+            )
+            report.problems.append(ParseProblem(key=None, line=None, message=message))
+        else:
+            report.written = True
+    return report
+
+
+def _split_volumes(records: list[BibRecord], parents: set[str]):
+    """Separate proceedings/book volumes that other entries cross-reference."""
+    keep, skipped = [], []
+    for record in records:
+        volume = record.entry_type in _VOLUME_TYPES
+        cross_referenced = record.key.casefold() in parents
+        (skipped if volume and cross_referenced else keep).append(record)
+    return keep, skipped
+
+
+def _plan(records, skipped, report: ImportReport, notify: Progress) -> _Plan:
+    index = WorkIndex()
+    for work in database_works(records):
+        index.add(work)
+    decisions = plan_import(records, index, UsedKeys(records), clean_key=clean_key)
+    notify("matched", len(decisions), len(decisions))
+    papers = {}
+    for decision in decisions:
+        if decision.outcome == "created":
+            paper = _new_paper(decision, report.problems)
+            if paper is not None:
+                papers[id(decision)] = paper
+    return _Plan(decisions=decisions, papers=papers, skipped=skipped)
+
+
+def _new_paper(decision: Decision, problems: list[ParseProblem]) -> Paper | None:
+    """The unsaved paper for a created entry, or None after reporting why not."""
+    record, work = decision.record, decision.work
+    paper = Paper(
+        citation_key=work.key,
+        entry_type=record.entry_type,
+        title=record.title,
+        title_protected=record.title_protected,
+        abstract=record.abstract,
+        year=record.year,
+        month=record.month,
+        volume=record.volume,
+        number=record.number,
+        pages=record.pages,
+        publisher=record.publisher,
+        doi=work.doi or None,
+        arxiv_id=work.arxiv_id or None,
+        url=record.url,
+        et_al=record.et_al,
+        extra=dict(record.extra),
+        status=Status.PUBLISHED,
+        provenance={"source": "BibTeX import", "entry": record.key},
+        authors_text="; ".join(name.display for name in record.authors),
+    )
+    messages = _author_errors(record) + _venue_errors(record)
+    try:
+        paper.full_clean(
+            exclude=["venue"], validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as error:
+        messages += [f"{name}: {' '.join(m)}" for name, m in error.message_dict.items()]
+    for message in messages:
+        text = f"entry '{record.key}' at line {record.line}: {message}"
+        problems.append(ParseProblem(key=record.key, line=record.line, message=text))
+    return None if messages else paper
+
+
+def _author_errors(record: BibRecord) -> list[str]:
+    errors = []
+    for position, name in enumerate(record.authors, start=1):
+        if not name.family:
+            errors.append(f"author {position} has no family name")
+        for part in NAME_PARTS:
+            limit = Author._meta.get_field(part).max_length
+            if len(getattr(name, part)) > limit:
+                errors.append(f"author {position}: {part} is over {limit} characters")
+    if len(set(record.authors)) != len(record.authors):
+        errors.append("an author is listed twice")
+    return errors
+
+
+def _venue_errors(record: BibRecord) -> list[str]:
+    limit = Venue._meta.get_field("name").max_length
+    return [f"venue is over {limit} characters"] if len(record.venue) > limit else []
+
+
+def _outcomes(plan: _Plan, problems: list[ParseProblem]) -> list[EntryOutcome]:
+    """Outcomes in file order: an error for each entry with problems, else the plan's.
+
+    Problems with no entry key (the file as a whole, an entry without a key)
+    stay in the report's problems only.
+    """
+    failed: dict[tuple, list[str]] = {}
+    for problem in problems:
+        if problem.key is not None:
+            failed.setdefault((problem.key, problem.line), []).append(problem.message)
+    entries = [
+        EntryOutcome(key, line, "error", None, "; ".join(messages))
+        for (key, line), messages in failed.items()
+    ]
+    for decision in plan.decisions:
+        record = decision.record
+        if (record.key, record.line) not in failed:
+            entries.append(_decision_outcome(decision))
+    for record in plan.skipped:
+        message = "a volume other entries cross-reference; its fields went to them"
+        entries.append(EntryOutcome(record.key, record.line, "skipped", None, message))
+    return sorted(entries, key=lambda entry: entry.line or 0)
+
+
+def _decision_outcome(decision: Decision) -> EntryOutcome:
+    record = decision.record
+    return EntryOutcome(
+        key=record.key,
+        line=record.line,
+        outcome=decision.outcome,
+        paper_key=decision.work.key,
+        message=decision.message,
+    )
+
+
+class ImportConflict(Exception):
+    """The database changed under the import (a concurrent write); nothing stayed."""
+
+
+def _write(plan: _Plan, *, actor: Any, notify: Progress) -> None:
+    """Write the whole plan in one transaction, or nothing."""
+    created = [d for d in plan.decisions if d.outcome == "created"]
+    updated = [d for d in plan.decisions if d.outcome == "updated"]
+    papers = [plan.papers[id(d)] for d in created]
+    try:
+        with transaction.atomic():
+            write_plan(created, papers, updated, actor=actor, notify=notify)
+    except DatabaseError as error:
+        raise ImportConflict(str(error)) from error
