@@ -100,7 +100,7 @@ def _brief(item: selectors.BriefPaper, request) -> dict:
 
 def graph_body(graph) -> dict:
     """Nodes with their layout position, and typed weighted edges."""
-    positions = literature.layout(graph)
+    positions = selectors.map_layout(graph)
     nodes = []
     for node, data in graph.nodes(data=True):
         x, y = positions[node]

@@ -7,8 +7,10 @@ feeds templates/maps/_top_papers.html on a node page; `coverage_matrix(...)`
 gives the modality x application gap matrix.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import F, QuerySet
 from django.urls import reverse
 
@@ -129,6 +131,26 @@ def _add_metrics(graph) -> None:
     for pk, pagerank, community in metrics:
         graph.nodes[pk]["pagerank"] = round(pagerank, 8)
         graph.nodes[pk]["community"] = community or ""
+
+
+#: Layouts are deterministic, so a cached one is the one that would be computed.
+LAYOUT_CACHE_SECONDS = 24 * 3600
+
+
+def layout_cache_key(graph) -> str:
+    """Names a graph by what moves its nodes: the nodes, edges and weights."""
+    content = (sorted(graph.nodes), sorted(graph.edges(keys=True, data="weight")))
+    return "maps:layout:" + hashlib.sha256(repr(content).encode()).hexdigest()
+
+
+def map_layout(graph) -> dict[int, tuple[float, float]]:
+    """The graph's layout (papers.graph.layout), cached by the graph's content."""
+    key = layout_cache_key(graph)
+    positions = cache.get(key)
+    if positions is None:
+        positions = literature.layout(graph)
+        cache.set(key, positions, LAYOUT_CACHE_SECONDS)
+    return positions
 
 
 def application_order() -> list[tuple[str, str]]:

@@ -8,7 +8,6 @@ from maps import selectors
 from maps.charts import stacked_bars
 from maps.drawing import COLOUR_MODES, draw, svg_markup
 from maps.stats import TREND_KINDS, root_names
-from papers import graph as literature
 from papers.filtersets import PaperFilterSet
 from papers.models import Paper
 from taxonomy.models import Kind
@@ -23,7 +22,7 @@ def map_figure(graph, *, colour_by: str, title: str, selected=None) -> dict:
     """What templates/maps/_figure.html draws for a graph."""
     drawing = draw(
         graph,
-        literature.layout(graph),
+        selectors.map_layout(graph),
         colour_by=colour_by,
         applications=selectors.application_order(),
         url_for=lambda key: reverse("papers:detail", kwargs={"key": key}),

@@ -1,10 +1,12 @@
 """Similar papers, standings, top papers, coverage and trends on the survey."""
 
 import pytest
+from django.core.cache import cache
 
 from maps import selectors
 from maps.corpus import title_similarities
 from maps.models import PaperMetric
+from papers.graph import layout
 from papers.models import Citation, Label, Paper, Status
 from taxonomy.models import Kind, Node
 
@@ -154,3 +156,16 @@ def test_title_similarity_on_postgresql(postgres_only, survey):
 def test_title_similarity_needs_postgresql(survey, settings):
     settings.IS_POSTGRES = False
     assert title_similarities(paper("vinyals2015show")) == {}
+
+
+def test_map_layout_is_cached_and_equals_a_fresh_layout(survey):
+    graph = selectors.paper_map(paper("vinyals2015show"), size=6).graph
+    cache.clear()
+    assert selectors.map_layout(graph) == layout(graph)
+    key = selectors.layout_cache_key(graph)
+    assert cache.get(key) == layout(graph)
+    graph.nodes[next(iter(graph))]["title"] = "changed"  # titles do not move nodes
+    assert selectors.layout_cache_key(graph) == key
+    cache.set(key, {"cached": (0.0, 0.0)})
+    assert selectors.map_layout(graph) == {"cached": (0.0, 0.0)}
+    cache.clear()
