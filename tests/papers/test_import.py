@@ -1,0 +1,276 @@
+"""The BibTeX import service and the import_bibtex / export_bibtex commands."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from history.models import Action, Change
+from papers.bibtex import parse_bibtex
+from papers.models import (
+    Author,
+    CitationKeyAlias,
+    Label,
+    LabelSource,
+    Paper,
+    Status,
+    Venue,
+    VenueKind,
+)
+from papers.services.bibtex_import import OUTCOMES, bibtex_import
+
+pytestmark = pytest.mark.django_db
+
+NEW_PAPER = """@inproceedings{doe2024fusion,
+  author = {Doe, Jane and M{\\"u}ller, J{\\"o}rg and Wu, Jie},
+  title = {Late {Fusion} for {VQA}},
+  booktitle = {Workshop on Multimodal Things},
+  year = {2024},
+  month = mar,
+  doi = {https://doi.org/10.5555/Fusion.2024},
+  keywords = {modality:image, fusion},
+  note = {Kept in extra},
+}
+"""
+
+
+def one(report, key):
+    return next(entry for entry in report.entries if entry.key == key)
+
+
+def test_a_new_entry_is_created_published_with_its_authors_venue_and_extra():
+    authors_before = Author.objects.count()
+    report = bibtex_import(data=NEW_PAPER, actor=None)
+    assert report.ok and report.written
+    assert one(report, "doe2024fusion").outcome == "created"
+    paper = Paper.objects.get(citation_key="doe2024fusion")
+    assert paper.status == Status.PUBLISHED
+    assert paper.title == "Late Fusion for VQA"
+    assert paper.title_protected == "Late {Fusion} for {VQA}"
+    assert paper.doi == "10.5555/fusion.2024" and paper.month == 3
+    assert paper.extra == {
+        "keywords": "modality:image, fusion",
+        "note": "Kept in extra",
+    }
+    assert paper.venue.name == "Workshop on Multimodal Things"
+    assert paper.venue.kind == VenueKind.CONFERENCE
+    names = [a.author.display_name for a in paper.authorships.order_by("position")]
+    assert names == ["Jane Doe", "Jörg Müller", "Jie Wu"]
+    assert paper.authors_text == "Jane Doe; Jörg Müller; Jie Wu"
+    # Jie Wu is an author of the survey already: matched, not created again.
+    assert Author.objects.count() == authors_before + 2
+    assert Author.objects.filter(given="Jie", family="Wu").count() == 1
+
+
+def test_keywords_naming_taxonomy_nodes_become_labels_from_the_import():
+    bibtex_import(data=NEW_PAPER, actor=None)
+    labels = Label.objects.filter(paper__citation_key="doe2024fusion")
+    assert [(x.node.kind, x.node.slug) for x in labels] == [("modality", "image")]
+    assert labels[0].source == LabelSource.IMPORT
+
+
+def test_every_write_is_in_the_change_log_as_an_import():
+    bibtex_import(data=NEW_PAPER, actor=None)
+    imports = Change.objects.filter(action=Action.IMPORT)
+    assert imports.filter(target_type="papers.paper").count() == 1
+    assert imports.filter(target_type="papers.author").count() == 2
+    assert imports.filter(target_type="papers.venue").count() == 1
+    change = imports.get(target_type="papers.paper")
+    assert change.changes["citation_key"] == [None, "doe2024fusion"]
+
+
+def test_the_same_doi_is_a_duplicate_of_the_paper_in_the_database():
+    entry = "@article{again, title={Other}, year={2017}, doi={10.1049/EL.2017.3159}}"
+    before = Paper.objects.count()
+    report = bibtex_import(data=entry, actor=None)
+    outcome = one(report, "again")
+    assert (outcome.outcome, outcome.paper_key) == ("duplicate", "wu2017cascade")
+    assert "matched by DOI" in outcome.message
+    assert Paper.objects.count() == before
+
+
+def test_an_arxiv_entry_of_a_published_paper_adds_its_arxiv_id():
+    paper = Paper.objects.get(citation_key="wu2017cascade")
+    assert paper.arxiv_id is None
+    entry = """@article{wu2017arxiv,
+      title = {Cascade Recurrent Neural Network for Image Caption Generation},
+      author = {Wu, Jie and Hu, Haifeng},
+      journal = {arXiv preprint arXiv:1712.00001v2}, year = {2017}}"""
+    report = bibtex_import(data=entry, actor=None)
+    outcome = one(report, "wu2017arxiv")
+    assert (outcome.outcome, outcome.paper_key) == ("updated", "wu2017cascade")
+    assert "arXiv id 1712.00001 added" in outcome.message
+    paper.refresh_from_db()
+    assert paper.arxiv_id == "1712.00001"
+    assert paper.version == 2
+    assert not Paper.objects.filter(citation_key="wu2017arxiv").exists()
+    change = Change.objects.for_object(paper).get(action=Action.IMPORT)
+    assert change.changes == {"arxiv_id": [None, "1712.00001"]}
+
+
+def test_a_published_version_adds_its_doi_to_an_arxiv_only_paper():
+    preprint = """@article{lee2020probe, title = {Probing Modalities},
+      author = {Lee, Ann}, journal = {arXiv preprint arXiv:2004.01234},
+      year = {2020}}"""
+    assert one(bibtex_import(data=preprint, actor=None), "lee2020probe").outcome == (
+        "created"
+    )
+    published = """@inproceedings{lee2021probe, title = {Probing modalities.},
+      author = {Ann Lee}, booktitle = {Proceedings of Things}, year = {2021},
+      doi = {10.5555/probe}}"""
+    report = bibtex_import(data=published, actor=None)
+    outcome = one(report, "lee2021probe")
+    assert (outcome.outcome, outcome.paper_key) == ("updated", "lee2020probe")
+    assert "preprint and published version" in outcome.message
+    paper = Paper.objects.get(citation_key="lee2020probe")
+    assert (paper.doi, paper.arxiv_id) == ("10.5555/probe", "2004.01234")
+    assert Paper.objects.filter(title__iexact="probing modalities").count() == 1
+
+
+def test_a_preprint_and_its_published_version_in_one_file_are_one_paper():
+    text = """@article{kim2019a, title={Shared Attention}, author={Kim, Bo},
+      journal={arXiv preprint arXiv:1901.00002}, year={2019}}
+    @article{kim2020b, title={Shared attention}, author={Bo Kim},
+      journal={Journal of Attention}, year={2020}, doi={10.5555/shared}}"""
+    report = bibtex_import(data=text, actor=None)
+    assert [e.outcome for e in report.entries] == ["created", "duplicate"]
+    paper = Paper.objects.get(citation_key="kim2019a")
+    assert (paper.arxiv_id, paper.doi) == ("1901.00002", "10.5555/shared")
+
+
+def test_a_doi_repeated_in_the_file_is_a_duplicate_of_the_first_entry():
+    text = """@misc{first, title={One}, year={2022}, doi={10.5555/same}}
+    @misc{second, title={Two}, year={2022}, doi={10.5555/SAME}}"""
+    report = bibtex_import(data=text, actor=None)
+    assert [(e.key, e.outcome) for e in report.entries] == [
+        ("first", "created"),
+        ("second", "duplicate"),
+    ]
+    assert one(report, "second").paper_key == "first"
+
+
+def test_a_key_taken_by_another_work_gets_a_suffix_and_says_so():
+    text = "@misc{wu2017cascade, title={A Different Paper}, year={2023}}"
+    report = bibtex_import(data=text, actor=None)
+    outcome = one(report, "wu2017cascade")
+    assert (outcome.outcome, outcome.paper_key) == ("created", "wu2017cascadeb")
+    assert "taken by another work" in outcome.message
+    assert Paper.objects.get(citation_key="wu2017cascadeb").title == "A Different Paper"
+
+
+def test_a_former_key_is_taken_too_and_keys_compare_without_case():
+    CitationKeyAlias.objects.create(
+        key="oldname2015", paper=Paper.objects.get(citation_key="wu2017cascade")
+    )
+    text = """@misc{OldName2015, title={Fresh}, year={2015}}
+    @misc{WU2017CASCADE, title={Fresher}, year={2016}}"""
+    report = bibtex_import(data=text, actor=None)
+    assert [e.paper_key for e in report.entries] == ["OldName2015b", "WU2017CASCADEb"]
+
+
+def test_a_key_with_characters_a_link_cannot_hold_is_cleaned():
+    text = "@article{DBLP:journals/corr/abs-1234, title={Keyed}, year={2019}}"
+    outcome = bibtex_import(data=text, actor=None).entries[0]
+    assert outcome.paper_key == "DBLP:journals-corr-abs-1234"
+    assert "imported as" in outcome.message
+
+
+def test_a_problem_anywhere_writes_nothing_and_reports_every_entry():
+    text = NEW_PAPER + "\n@misc{broken, title={No year}, year={soon}}\n"
+    before = (Paper.objects.count(), Author.objects.count(), Venue.objects.count())
+    report = bibtex_import(data=text, actor=None)
+    assert not report.ok and not report.written
+    assert [e.outcome for e in report.entries] == ["created", "error"]
+    assert "entry 'broken' at line 12: year 'soon'" in one(report, "broken").message
+    after = (Paper.objects.count(), Author.objects.count(), Venue.objects.count())
+    assert after == before
+
+
+def test_a_value_the_database_cannot_hold_is_an_entry_error():
+    text = "@misc{longpages, title={Long}, year={2020}, pages={" + "1" * 60 + "}}"
+    report = bibtex_import(data=text, actor=None)
+    outcome = one(report, "longpages")
+    assert outcome.outcome == "error" and "pages" in outcome.message
+    assert report.problems[0].line == 1
+    assert not Paper.objects.filter(citation_key="longpages").exists()
+
+
+def test_a_dry_run_reports_everything_and_writes_nothing():
+    before = (Paper.objects.count(), Change.objects.count())
+    preview = bibtex_import(data=NEW_PAPER, actor=None, dry_run=True)
+    assert preview.ok and not preview.written
+    assert (Paper.objects.count(), Change.objects.count()) == before
+    assert bibtex_import(data=NEW_PAPER, actor=None).entries == preview.entries
+
+
+def test_counts_cover_every_outcome():
+    report = bibtex_import(data=NEW_PAPER, actor=None, dry_run=True)
+    assert report.counts == dict.fromkeys(OUTCOMES, 0) | {"created": 1}
+
+
+def test_the_upload_size_is_bounded(settings):
+    settings.BIBTEX_MAX_UPLOAD_BYTES = 100
+    report = bibtex_import(data=NEW_PAPER, actor=None)
+    assert not report.ok and "the limit is 0.0 MB" in report.problems[0].message
+    assert bibtex_import(data=NEW_PAPER, actor=None, max_bytes=10_000).ok
+
+
+def test_progress_is_reported_by_stage():
+    seen = []
+    bibtex_import(data=NEW_PAPER, actor=None, progress=lambda *args: seen.append(args))
+    assert [stage for stage, _, _ in seen] == ["parsed", "matched", "written"]
+    assert seen[-1] == ("written", 1, 1)
+
+
+def test_the_command_prints_outcomes_and_a_summary(tmp_path):
+    path = tmp_path / "in.bib"
+    path.write_text(NEW_PAPER + "@misc{x2, title={Two}, doi={10.5555/fusion.2024}}")
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_bibtex", str(path), "--dry-run", stdout=out, stderr=err)
+    assert "duplicate: x2 (line 11) -> doe2024fusion" in out.getvalue()
+    assert "1 created, 0 updated, 1 duplicate, 0 skipped, 0 error" in out.getvalue()
+    assert "dry run, nothing written" in out.getvalue()
+    assert not Paper.objects.filter(citation_key="doe2024fusion").exists()
+    call_command("import_bibtex", str(path), stdout=out, stderr=err)
+    assert Paper.objects.filter(citation_key="doe2024fusion").exists()
+
+
+def test_the_command_fails_with_the_messages_when_there_are_problems(tmp_path):
+    path = tmp_path / "bad.bib"
+    path.write_bytes(b"@misc{k, title={Caf\xe9}}")
+    err = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_bibtex", str(path), stdout=io.StringIO(), stderr=err)
+    assert raised.value.returncode == 1
+    assert "nothing was written" in str(raised.value)
+    assert "not UTF-8 (byte 0xe9" in err.getvalue()
+
+
+def export(*args) -> str:
+    out = io.StringIO()
+    call_command("export_bibtex", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_export_command_writes_a_filtered_set_or_one_paper():
+    everything = parse_bibtex(export()).records
+    assert len(everything) == Paper.objects.published().count()
+    images = parse_bibtex(export("--modality", "image", "--year-min", "2019")).records
+    expected = Paper.objects.published().filter(
+        labels__node__slug="image", year__gte=2019
+    )
+    assert {r.key for r in images} == set(
+        expected.values_list("citation_key", flat=True)
+    )
+    assert 0 < len(images) < len(everything)
+    (single,) = parse_bibtex(export("--key", "wu2017cascade")).records
+    assert single.doi == "10.1049/el.2017.3159"
+
+
+def test_export_command_encodings_and_bad_filters():
+    assert export("--encoding", "latex").isascii()
+    unicode_text = export("--encoding", "unicode")
+    assert not unicode_text.isascii()
+    with pytest.raises(CommandError, match="modality"):
+        export("--modality", "no-such-modality")
