@@ -188,11 +188,12 @@ def decode_title(value: str) -> tuple[str, str]:
     if "{" not in value:
         return decode(value), ""
     pieces = split_groups(value)
-    if not any(flag for flag, _ in pieces):
+    # An empty group only keeps "--" or "''" from joining: it protects nothing.
+    if not any(flag and text for flag, text in pieces):
         return decode(value), ""
     plain = [_convert(text) for _, text in pieces]
     braced = [
-        f"{{{collapse(text)}}}" if flag else text
+        f"{{{collapse(text)}}}" if flag and text else text
         for (flag, _), text in zip(pieces, plain, strict=True)
     ]
     return collapse("".join(plain)), collapse("".join(braced))

@@ -164,6 +164,15 @@ def _title(record: BibRecord, esc) -> str:
     return " ".join(_protect_word(word, esc) for word in _WORD.findall(record.title))
 
 
+def implied_protection(title: str) -> str:
+    """The braces the writer adds to a title that has no title_protected.
+
+    A record whose title_protected equals this needs none stored: writing it
+    gives the same entry.
+    """
+    return " ".join(_protect_word(word, str) for word in _WORD.findall(title))
+
+
 def _escape_keeping_braces(text: str, esc) -> str:
     pieces = re.split(r"([{}])", text)
     return "".join(p if p in ("{", "}") else esc(p) for p in pieces)

@@ -26,6 +26,7 @@ from django.db import DatabaseError, transaction
 
 from papers.bibtex import BibRecord, ParseProblem, parse_bibtex
 from papers.bibtex.matching import Decision, WorkIndex, plan_import
+from papers.bibtex.write import implied_protection
 from papers.models import Author, Paper, Status, Venue
 from papers.services.bibtex_import.lookup import UsedKeys, clean_key, database_works
 from papers.services.bibtex_import.writing import NAME_PARTS, write_plan
@@ -139,7 +140,7 @@ def _new_paper(decision: Decision, problems: list[ParseProblem]) -> Paper | None
         citation_key=work.key,
         entry_type=record.entry_type,
         title=record.title,
-        title_protected=record.title_protected,
+        title_protected=_explicit_protection(record),
         abstract=record.abstract,
         year=record.year,
         month=record.month,
@@ -167,6 +168,13 @@ def _new_paper(decision: Decision, problems: list[ParseProblem]) -> Paper | None
         text = f"entry '{record.key}' at line {record.line}: {message}"
         problems.append(ParseProblem(key=record.key, line=record.line, message=text))
     return None if messages else paper
+
+
+def _explicit_protection(record: BibRecord) -> str:
+    """The braced title, unless the braces are the ones export adds anyway."""
+    if record.title_protected == implied_protection(record.title):
+        return ""
+    return record.title_protected
 
 
 def _author_errors(record: BibRecord) -> list[str]:
