@@ -24,6 +24,12 @@ MATRICES = (
     (Kind.MODALITY, Kind.APPLICATION, "Modality × application"),
     (Kind.METHOD, Kind.MODALITY, "Method family × modality"),
 )
+RELATED_HEADINGS = {
+    Kind.MODALITY: "Related modalities",
+    Kind.APPLICATION: "Applications",
+    Kind.METHOD: "Method families",
+    Kind.OPEN_ISSUE: "Open issues",
+}
 KIND_PARAMETER = {kind: name for name, kind in NODE_PARAMETERS.items()}
 
 
@@ -102,7 +108,11 @@ class NodeView(DetailView):
         return super().get_context_data(
             browse=browse,
             param=param,
-            related=[(Kind(k).label, nodes) for k, nodes in related.items() if nodes],
+            related=[
+                (RELATED_HEADINGS[kind], nodes)
+                for kind, nodes in related.items()
+                if nodes and kind != Kind.OPEN_ISSUE
+            ],
             open_issues=related[Kind.OPEN_ISSUE],
             datasets=pages.node_datasets(node),
             metrics=pages.node_metrics(node),

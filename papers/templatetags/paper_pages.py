@@ -67,17 +67,6 @@ def _tallest(years) -> int:
     return max((count for _, count in years), default=0) or 1
 
 
-@register.filter
-def bar_height(count: int, years) -> int:
-    """Bar height for count, the tallest of `years` filling the chart."""
-    return round(BAR_AREA * count / _tallest(years)) if count else 0
-
-
-@register.filter
-def bar_top(count: int, years) -> int:
-    return BAR_AREA - bar_height(count, years)
-
-
 @register.simple_tag(takes_context=True)
 def marked(context, text: str) -> SafeString:
     """`text` with the page's search terms (context variable `terms`) marked."""
@@ -89,3 +78,40 @@ def marked_excerpt(context, text: str) -> SafeString:
     """The part of `text` around the page's first search term, terms marked."""
     terms = context.get("terms") or []
     return highlight(excerpt(text, terms), terms)
+
+
+#: Horizontal room of one year in the year chart, in SVG units.
+BAR_STEP = 22
+BAR_WIDTH = 16
+
+
+@register.inclusion_tag("includes/_year_bars.html")
+def year_bars(years, link_base: str = "") -> dict:
+    """Papers per year as bars: `years` is [(year, count)] without gaps."""
+    tallest = _tallest(years)
+    every = 1 if len(years) <= 14 else (len(years) + 13) // 14
+    bars = []
+    for i, (year, count) in enumerate(years):
+        height = round(BAR_AREA * count / tallest) if count else 0
+        bars.append(
+            {
+                "year": year,
+                "count": count,
+                "x": i * BAR_STEP,
+                "y": BAR_AREA - height + 12,
+                "height": height,
+                "label": i % every == 0 or i == len(years) - 1,
+                "centre": i * BAR_STEP + BAR_WIDTH // 2,
+            }
+        )
+    width = max(len(years) * BAR_STEP, BAR_STEP)
+    return {
+        "bars": bars,
+        "width": width,
+        "pixels": min(round(width * 1.5), 720),
+        "bar_width": BAR_WIDTH,
+        "link_base": link_base,
+        "base_line": BAR_AREA + 12,
+        "first": years[0][0] if years else None,
+        "last": years[-1][0] if years else None,
+    }
