@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install serve test lint format check bench browsers clean
+.PHONY: install serve test lint format check bench browsers clean screenshots
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ serve: install
 # Run the whole suite; DATABASE_URL=postgres://... selects PostgreSQL.
 test: install
 	DJANGO_SECRET_KEY=test-only-key $(BIN)/pytest $(PYTEST_ARGS)
+
+# PNGs of the main pages for the README, from a running server (make serve).
+screenshots: install
+	$(BIN)/python -m tests.browser.screenshots --base http://$(HOST):$(PORT) --out docs/screenshots
 
 lint: install
 	$(BIN)/ruff check .
