@@ -2,7 +2,6 @@
 one dataset."""
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
 
 from maps.selectors import coverage_matrix, top_papers_for_node
@@ -129,10 +128,10 @@ class DatasetView(DetailView):
     context_object_name = "dataset"
 
     def get_object(self, queryset=None) -> Dataset:
-        return get_object_or_404(
-            Dataset.objects.prefetch_related("modalities", "applications"),
-            slug=self.kwargs["slug"],
-        )
+        try:
+            return pages.dataset_page(self.kwargs["slug"])
+        except Dataset.DoesNotExist as error:
+            raise Http404("No such dataset.") from error
 
     def get_context_data(self, **kwargs):
         papers = paper_list().filter(datasets=self.object).order_by("-year", "title")

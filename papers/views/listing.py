@@ -66,6 +66,8 @@ class Browse:
 def browse(query: QueryDict, *, base, fixed: dict | None = None) -> Browse:
     """Filter `base` by the query (plus `fixed` parameters that always apply)."""
     data = query.copy()
+    if data.get("ordering") == "relevance" and not data.get("q", "").strip():
+        data.pop("ordering")  # the search text was cleared: fall back to newest
     for name, value in (fixed or {}).items():
         data.setlist(name, [value])
     filterset = PaperFilterSet(data, queryset=base)

@@ -88,6 +88,11 @@ def node_page(*, kind: str, slug: str) -> Node:
     )
 
 
+def dataset_page(slug: str) -> Dataset:
+    """A dataset with its modalities and applications (Dataset.DoesNotExist)."""
+    return Dataset.objects.prefetch_related("modalities", "applications").get(slug=slug)
+
+
 def node_datasets(node: Node) -> QuerySet[Dataset]:
     """Datasets tied to the node: by application, by modality, or by its papers."""
     if node.kind == Kind.APPLICATION:

@@ -144,3 +144,9 @@ def test_titles_and_abstracts_are_escaped_even_when_highlighted(
         assert "<script>alert" not in html and "<img src=x" not in html, url
         assert "<b>bold</b>" not in html and "<i>Hacker</i>" not in html, url
         assert "&lt;script&gt;" in html or "&lt;b&gt;" in html, url
+
+
+def test_relevance_ordering_without_search_text_falls_back_to_newest(client, survey):
+    html = html_of(client.get("/papers/?ordering=relevance"))
+    assert "Some filters could not be used" not in html
+    assert count_heading(html) == expected_count({})
