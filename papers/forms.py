@@ -4,6 +4,7 @@ services take, and never write anything themselves."""
 from django import forms
 from django.core.exceptions import ValidationError
 
+from papers.bibtex import PersonName, format_name
 from papers.models import Confidence, Paper, Status, SurveyInclusion
 from taxonomy.models import Dataset, Kind, Node, Provenance
 
@@ -153,8 +154,16 @@ def paper_initial(paper: Paper) -> dict:
     initial = {name: getattr(paper, name) for name in PLAIN_FIELDS}
     initial["doi"] = paper.doi or ""
     initial["arxiv_id"] = paper.arxiv_id or ""
+    # "von Family, Suffix, Given" reads back exactly, whatever the name's parts.
     initial["authors"] = "\n".join(
-        a.author.display_name
+        format_name(
+            PersonName(
+                given=a.author.given,
+                family=a.author.family,
+                von=a.author.von,
+                suffix=a.author.suffix,
+            )
+        )
         for a in sorted(paper.authorships.all(), key=lambda a: a.position)
     )
     initial["venue"] = paper.venue.name if paper.venue_id else ""

@@ -108,12 +108,15 @@ class PaperEditView(CuratorRequired, PaperMixin, FormView):
 
     def form_valid(self, form):
         version = form.cleaned_data["version"]
+        data = form.service_data()
+        if data["title"] != self.paper.title:
+            data["title_protected"] = ""  # the old braces belong to the old title
         try:
             paper = paper_update(
                 actor=self.request.user,
                 paper=self.paper,
                 expected_version=version,
-                data=form.service_data(),
+                data=data,
             )
         except StaleVersion as stale:
             return self.conflict(form, stale)

@@ -4,7 +4,7 @@ labels with evidence, history and the duplicate-check endpoint."""
 import pytest
 
 from history.models import Change
-from papers.models import Label, Paper
+from papers.models import Author, Label, Paper
 from papers.services.papers import paper_update
 from taxonomy.models import Kind, Node, Provenance
 from tests.web.test_browse import html_of
@@ -135,6 +135,15 @@ def test_duplicate_check_endpoint_finds_doi_and_title_matches(curator_client, su
 
 def test_edit_saves_and_bumps_the_version(curator_client, survey):
     paper = Paper.objects.get(citation_key="vinyals2015show")
+    paper.authorships.filter(position=1).update(
+        author=Author.objects.create(
+            given="Jan", von="van der", family="Berg", suffix="Jr"
+        )
+    )
+    authors_before = list(paper.authorships.values_list("author_id", flat=True))
+    Paper.objects.filter(pk=paper.pk).update(
+        title_protected="Show and Tell: A {Neural} Image Caption Generator"
+    )
     form = curator_client.get(f"/curate/papers/{paper.citation_key}/edit/")
     initial = form.context["form"].initial
     data = form_data(
@@ -148,6 +157,13 @@ def test_edit_saves_and_bumps_the_version(curator_client, survey):
     assert paper.version == initial["version"] + 1
     kept = set(paper.labels.values_list("node__slug", "provenance"))
     assert ("image", Provenance.INFERRED) in kept, "kept labels keep provenance"
+    assert list(paper.authorships.values_list("author_id", flat=True)) == (
+        authors_before
+    ), "authors read back as the same people"
+    page = html_of(curator_client.get(paper.get_absolute_url()))
+    bibtex = page.split('id="bibtex-text"')[1].split("</pre>")[0]
+    assert "Show and Tell (edited)" in bibtex.replace("{", "").replace("}", "")
+    assert "Neural Image Caption" not in bibtex, "the old protected title stayed"
 
 
 def test_stale_edit_shows_both_values_and_changes_nothing(
