@@ -29,6 +29,8 @@ _KEY_SUFFIXES = "bcdefghijklmnopqrstuvwxyz"
 
 
 _PREPRINT_VENUES = {"", "arxiv", "arxiv preprint", "arxiv e-prints", "corr"}
+# DataCite DOIs that arXiv gives its preprints: another name for the arXiv id.
+_ARXIV_DOI = "10.48550/arxiv."
 #: How many years a published version may follow (or precede) its preprint.
 PREPRINT_YEARS = 2
 
@@ -98,13 +100,22 @@ class WorkIndex:
             return self.by_doi[record.doi], "doi"
         if record.arxiv_id and record.arxiv_id in self.by_arxiv:
             return self.by_arxiv[record.arxiv_id], "arxiv_id"
-        if key in self.by_title:
+        if key in self.by_title and not _conflict(self.by_title[key], record):
             return self.by_title[key], "title"
         preprint = is_preprint(record.arxiv_id, record.doi, record.venue)
         for work in self.by_work.get(key[:2], ()):
-            if work.preprint != preprint and _close_years(work.title_key[2], key[2]):
+            close = _close_years(work.title_key[2], key[2])
+            if work.preprint != preprint and close and not _conflict(work, record):
                 return work, "version"
         return None, ""
+
+
+def _conflict(work: Work, record: BibRecord) -> bool:
+    """Whether two different DOIs or arXiv ids make same-titled entries two works."""
+    dois = {work.doi, record.doi} - {""}
+    if len(dois) == 2 and not any(d.startswith(_ARXIV_DOI) for d in dois):
+        return True
+    return bool(work.arxiv_id and record.arxiv_id and work.arxiv_id != record.arxiv_id)
 
 
 def _close_years(one: int | None, other: int | None) -> bool:

@@ -274,3 +274,24 @@ def test_export_command_encodings_and_bad_filters():
     assert not unicode_text.isascii()
     with pytest.raises(CommandError, match="modality"):
         export("--modality", "no-such-modality")
+
+
+def test_an_author_listed_twice_is_linked_once_and_the_entry_says_so():
+    text = "@misc{twice, title={Twice}, year={2020}, author={Wang, Wei and Wang, Wei}}"
+    outcome = one(bibtex_import(data=text, actor=None), "twice")
+    assert outcome.outcome == "created"
+    assert "author Wei Wang listed more than once; kept once" in outcome.message
+    paper = Paper.objects.get(citation_key="twice")
+    assert paper.authorships.count() == 1 and paper.authors_text == "Wei Wang"
+
+
+def test_same_titles_with_different_dois_are_different_works():
+    text = """@article{a1, title={Editorial}, author={Ed, Itor}, year={2020},
+      doi={10.5555/ed.1}}
+    @article{a2, title={Editorial}, author={Ed, Itor}, year={2020},
+      doi={10.5555/ed.2}}
+    @article{a3, title={Editorial}, author={Ed, Itor}, year={2020},
+      doi={10.48550/arXiv.2001.00001}}"""
+    report = bibtex_import(data=text, actor=None)
+    assert [e.outcome for e in report.entries] == ["created", "created", "duplicate"]
+    assert one(report, "a3").paper_key == "a1"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +31,12 @@ from papers.models import Author, Paper, Status, Venue
 from papers.services.bibtex_import.lookup import UsedKeys, clean_key, database_works
 from papers.services.bibtex_import.writing import NAME_PARTS, write_plan
 
+# Fields the import sets to values valid by construction; uniqueness is checked
+# in bulk by the matching, and the database constraints stand behind both.
+_SET_BY_IMPORT = [
+    "venue", "abstract", "extra", "status", "provenance", "authors_text", "et_al",
+    "version", "confidence", "survey_inclusion", "cite_count", "published_on",
+]  # fmt: skip
 OUTCOMES = ("created", "updated", "duplicate", "skipped", "error")
 Progress = Callable[[str, int, int], None]
 _VOLUME_TYPES = {"proceedings", "book", "collection", "mvbook", "mvproceedings"}
@@ -135,6 +141,7 @@ def _plan(records, skipped, report: ImportReport, notify: Progress) -> _Plan:
 
 def _new_paper(decision: Decision, problems: list[ParseProblem]) -> Paper | None:
     """The unsaved paper for a created entry, or None after reporting why not."""
+    _drop_repeated_authors(decision)
     record, work = decision.record, decision.work
     paper = Paper(
         citation_key=work.key,
@@ -160,7 +167,7 @@ def _new_paper(decision: Decision, problems: list[ParseProblem]) -> Paper | None
     messages = _author_errors(record) + _venue_errors(record)
     try:
         paper.full_clean(
-            exclude=["venue"], validate_unique=False, validate_constraints=False
+            exclude=_SET_BY_IMPORT, validate_unique=False, validate_constraints=False
         )
     except ValidationError as error:
         messages += [f"{name}: {' '.join(m)}" for name, m in error.message_dict.items()]
@@ -186,9 +193,23 @@ def _author_errors(record: BibRecord) -> list[str]:
             limit = Author._meta.get_field(part).max_length
             if len(getattr(name, part)) > limit:
                 errors.append(f"author {position}: {part} is over {limit} characters")
-    if len(set(record.authors)) != len(record.authors):
-        errors.append("an author is listed twice")
     return errors
+
+
+def _drop_repeated_authors(decision: Decision) -> None:
+    """Keep one authorship per name: the database links a person to a paper once.
+
+    Two co-authors with identical names cannot be told apart by their name
+    parts, so the repeat is dropped and the entry's message says so.
+    """
+    authors = decision.record.authors
+    unique = tuple(dict.fromkeys(authors))
+    if len(unique) == len(authors):
+        return
+    repeated = sorted({n.display for n in authors if authors.count(n) > 1})
+    decision.record = replace(decision.record, authors=unique)
+    note = f"author {', '.join(repeated)} listed more than once; kept once"
+    decision.message = f"{decision.message}; {note}" if decision.message else note
 
 
 def _venue_errors(record: BibRecord) -> list[str]:

@@ -98,11 +98,19 @@ class UsedKeys:
     def __init__(self, records: Iterable[BibRecord]) -> None:
         self.checked = {clean_key(r.key).lower() for r in records}
         self.taken: set[str] = set()
-        for chunk in chunks(sorted(self.checked)):
-            for model, name in ((Paper, "citation_key"), (CitationKeyAlias, "key")):
-                rows = model.objects.annotate(folded=Lower(name))
-                keys = rows.filter(folded__in=chunk).values_list(name, flat=True)
-                self.taken.update(key.lower() for key in keys)
+        for model, name in ((Paper, "citation_key"), (CitationKeyAlias, "key")):
+            self.taken |= self._used(model, name)
+
+    def _used(self, model, name: str) -> set[str]:
+        """The checked keys in use, by an IN query or, for many, one pass."""
+        if len(self.checked) > BATCH:
+            # PostgreSQL tests a long IN list row by row; reading every key
+            # once is cheaper than a case-insensitive IN over many keys.
+            keys = model.objects.values_list(name, flat=True).iterator(10_000)
+            return {key.lower() for key in keys} & self.checked
+        rows = model.objects.annotate(folded=Lower(name))
+        keys = rows.filter(folded__in=self.checked).values_list(name, flat=True)
+        return {key.lower() for key in keys}
 
     def __call__(self, key: str) -> bool:
         folded = key.lower()
