@@ -22,13 +22,23 @@
   function focusKey() {
     var active = document.activeElement;
     if (!active || !region.contains(active) || !active.id) return null;
-    return { id: active.id, start: active.selectionStart, end: active.selectionEnd };
+    return {
+      id: active.id,
+      value: active.value,
+      start: active.selectionStart,
+      end: active.selectionEnd
+    };
   }
 
   function restoreFocus(key) {
     if (!key) return;
     var element = document.getElementById(key.id);
     if (!element) return;
+    // Keep what was typed while the request was under way (the debounce
+    // timer still pending will ask again with it).
+    if (typeof key.value === "string" && element.value !== key.value) {
+      element.value = key.value;
+    }
     element.focus();
     if (key.start != null && element.setSelectionRange) {
       try { element.setSelectionRange(key.start, key.end); } catch (e) { /* not a text field */ }
