@@ -215,8 +215,9 @@ _ESCAPES = {
     "`": "`{}",
     "'": "'{}",
 }
-_SPECIAL = re.compile(r"[\\{}&%$#_~^]|-(?=-)|`(?=`)|'(?=')")
-_SPECIAL_NO_DASH = re.compile(r"[\\{}&%$#_~^]|`(?=`)|'(?=')")
+# Single characters by table; pairs that TeX joins into one glyph by replacing.
+_ESCAPE_TABLE = str.maketrans({char: _ESCAPES[char] for char in "\\{}&%$#_~^"})
+_LIGATURE_BREAKS = (("--", "-{}-"), ("``", "`{}`"), ("''", "'{}'"))
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 _LETTERS = {
@@ -265,8 +266,13 @@ def escape(text: str, *, latex: bool = True, dashes: bool = True) -> str:
     With ``latex`` non-ASCII letters become LaTeX escapes ({\\"a}); characters
     with no known escape are kept as UTF-8.
     """
-    pattern = _SPECIAL if dashes else _SPECIAL_NO_DASH
-    text = pattern.sub(lambda m: _ESCAPES[m.group()], _SPACES.sub(" ", text))
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text:
+        text = _SPACES.sub(" ", text)
+    text = text.translate(_ESCAPE_TABLE)
+    for pair, broken in _LIGATURE_BREAKS if dashes else _LIGATURE_BREAKS[1:]:
+        if pair in text:
+            # Twice: the first pass leaves a pair where two broken pairs meet.
+            text = text.replace(pair, broken).replace(pair, broken)
     if latex and not text.isascii():
         text = _NON_ASCII.sub(lambda m: _latex_char(m.group()), text)
     return text

@@ -180,6 +180,9 @@ def _escape_keeping_braces(text: str, esc) -> str:
 
 def _protect_word(word: str, esc) -> str:
     """Brace a word whose capitals a bibliography style must not lower-case."""
+    rest = word[1:]
+    if rest == rest.lower():  # no capital past the first letter: nothing to keep
+        return esc(word)
     lead, core, trail = _WORD_CORE.match(word).groups()
     if any(char.isupper() for char in core[1:]):
         return f"{esc(lead)}{{{esc(core)}}}{esc(trail)}"
