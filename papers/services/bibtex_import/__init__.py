@@ -37,6 +37,7 @@ _SET_BY_IMPORT = [
     "venue", "abstract", "extra", "status", "provenance", "authors_text", "et_al",
     "version", "confidence", "survey_inclusion", "cite_count", "published_on",
 ]  # fmt: skip
+_NAME_LIMITS = {part: Author._meta.get_field(part).max_length for part in NAME_PARTS}
 OUTCOMES = ("created", "updated", "duplicate", "skipped", "error")
 Progress = Callable[[str, int, int], None]
 _VOLUME_TYPES = {"proceedings", "book", "collection", "mvbook", "mvproceedings"}
@@ -189,8 +190,7 @@ def _author_errors(record: BibRecord) -> list[str]:
     for position, name in enumerate(record.authors, start=1):
         if not name.family:
             errors.append(f"author {position} has no family name")
-        for part in NAME_PARTS:
-            limit = Author._meta.get_field(part).max_length
+        for part, limit in _NAME_LIMITS.items():
             if len(getattr(name, part)) > limit:
                 errors.append(f"author {position}: {part} is over {limit} characters")
     return errors
