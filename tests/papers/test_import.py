@@ -5,6 +5,8 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from history.models import Action, Change
 from papers.bibtex import parse_bibtex
@@ -295,3 +297,40 @@ def test_same_titles_with_different_dois_are_different_works():
     report = bibtex_import(data=text, actor=None)
     assert [e.outcome for e in report.entries] == ["created", "created", "duplicate"]
     assert one(report, "a3").paper_key == "a1"
+
+
+def generated(count: int, start: int = 0) -> str:
+    """count new entries with their own DOIs, shared authors and two venues."""
+    return "\n".join(
+        f"@article{{gen{i:05d}, title={{Generated study number {i}}}, year={{2020}},"
+        f" author={{Author, Ann and Writer, W{i % 7}}}, journal={{Venue {i % 2}}},"
+        f" doi={{10.5555/gen.{i}}}}}"
+        for i in range(start, start + count)
+    )
+
+
+def test_lookups_do_not_grow_with_the_number_of_entries():
+    def queries(text: str) -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            assert bibtex_import(data=text, actor=None).written
+        return [query["sql"] for query in captured]
+
+    few, many = queries(generated(20)), queries(generated(400, start=100))
+    selects = [[q for q in run if q.startswith("SELECT")] for run in (few, many)]
+    assert len(selects[0]) == len(selects[1])
+    # Writes are bulk too: a few INSERTs per batch of rows (SQLite's batches are
+    # smaller, bounded by its limit on query parameters).
+    assert len(many) < 400 / 5
+
+
+def test_the_command_shows_progress_for_a_large_file(tmp_path):
+    path = tmp_path / "large.bib"
+    path.write_text(generated(2500))
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_bibtex", str(path), stdout=out, stderr=err)
+    progress = err.getvalue()
+    assert "parsed: 2,500/2,500 entries" in progress
+    assert "matched: 2,500/2,500 entries" in progress
+    assert "written: 1,000/2,500 entries" in progress
+    assert "written: 2,500/2,500 entries" in progress
+    assert "2500 entries" in out.getvalue() and "2500 created" in out.getvalue()

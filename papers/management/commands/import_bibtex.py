@@ -1,6 +1,5 @@
 """Import a .bib file: every entry's outcome, then a summary; nothing on a problem."""
 
-import sys
 import time
 from pathlib import Path
 
@@ -67,8 +66,8 @@ class Command(BaseCommand):
     def _progress(self, stage: str, done: int, total: int) -> None:
         # Progress goes to stderr so that stdout holds only the report.
         end = "\n" if done >= total else "\r"
-        sys.stderr.write(f"  {stage}: {done:,}/{total:,} entries{end}")
-        sys.stderr.flush()
+        self.stderr.write(f"  {stage}: {done:,}/{total:,} entries", ending=end)
+        self.stderr.flush()
 
     def _print(self, report, seconds: float, dry_run: bool) -> None:
         for problem in report.problems:
