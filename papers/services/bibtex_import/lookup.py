@@ -14,8 +14,9 @@ from papers.models import Authorship, CitationKeyAlias, Paper
 
 BATCH = 1000
 _FIELDS = ("pk", "citation_key", "doi", "arxiv_id", "title", "year", "venue__name")
-# Characters the app's URLs and key rules refuse, though BibTeX allows them.
-_URL_UNSAFE_KEY = re.compile(r"[/?&]")
+# Characters papers.services.papers.CITATION_KEY refuses (they break a BibTeX key
+# or a link), though some BibTeX tools write them (DBLP keys hold "/").
+_URL_UNSAFE_KEY = re.compile(r"[\s,{}()=\"#%'\\~/?&]")
 
 
 def chunks(values: list, size: int = BATCH) -> Iterator[list]:

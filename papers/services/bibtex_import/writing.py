@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import F, Model
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from history.models import Action, Change
 from history.services import change_record
@@ -206,5 +207,7 @@ def _update_known(updated: Iterable[Decision], actor: Any) -> None:
         changes = {
             name: [getattr(before, name), value] for name, value in added.items()
         }
-        Paper.objects.filter(pk=pk).update(**added, version=F("version") + 1)
+        Paper.objects.filter(pk=pk).update(
+            **added, version=F("version") + 1, updated=timezone.now()
+        )
         change_record(actor=actor, action=Action.IMPORT, target=before, changes=changes)
