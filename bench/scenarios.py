@@ -250,6 +250,7 @@ def search_figures(bench: Bench, choices: Choices) -> list[Figure]:
             f"full-text search, {label} term ({term!r})",
             f"/api/v1/papers/?{urlencode({'q': term})}",
             lambda term=term: baselines.search_page(raw, term),
+            repeat=None if label == "selective" else max(5, bench.repeat // 3),
         )
         if figure.status == "ok":
             body = json.loads(get(bench.client, figure.path)[1])

@@ -155,6 +155,13 @@ def reset_sequences() -> None:
 
 
 def analyse(conn) -> None:
-    """Fresh planner statistics, so the first queries plan as they will later."""
+    """Fresh planner statistics and visibility maps after the bulk load, so the
+    first queries plan as they will later and index-only scans work (VACUUM
+    cannot run inside a transaction: there, statistics only)."""
+    if conn.vendor != "postgresql":
+        with conn.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        return
+    command = "ANALYZE" if conn.in_atomic_block else "VACUUM (ANALYZE)"
     with conn.cursor() as cursor:
-        cursor.execute("ANALYZE" if conn.vendor in ("postgresql", "sqlite") else "")
+        cursor.execute(command)
