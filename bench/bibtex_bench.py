@@ -68,6 +68,8 @@ def call_import(function, text: str, actor) -> object:
     arguments = {name: text}
     if "actor" in parameters:
         arguments["actor"] = actor
+    if "max_bytes" in parameters:  # 10,000 entries with abstracts pass 5 MB
+        arguments["max_bytes"] = len(text.encode()) + 1
     return function(**arguments)
 
 
@@ -89,7 +91,7 @@ def import_figure(count: int, actor, log=print) -> Figure:
     began = time.perf_counter()
     try:
         with transaction.atomic():
-            call_import(function, text, actor)
+            outcome = call_import(function, text, actor)
             elapsed = time.perf_counter() - began
             transaction.set_rollback(True)
     except Exception as error:  # reported, not raised: the run goes on
@@ -97,6 +99,12 @@ def import_figure(count: int, actor, log=print) -> Figure:
         return figure
     figure.timed([elapsed * 1000])
     figure.extra["entries_per_s"] = round(count / elapsed)
+    counts = getattr(outcome, "counts", None)
+    if counts is not None:
+        figure.extra["outcomes"] = {k: v for k, v in counts.items() if v}
+        if counts.get("created", 0) + counts.get("updated", 0) != count:
+            figure.status = "error"
+            figure.note = f"not every entry was imported: {counts}"
     log(f"  import: {figure.extra['entries_per_s']} entries/s")
     return figure
 
