@@ -44,7 +44,9 @@ def parse_wrk(output: str) -> dict:
     result = {
         "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
     }
-    for percent, value in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)$", output, re.M):
+    for percent, value in re.findall(
+        r"^\s*(50|75|90|99)%\s+([\d.]+(?:us|ms|s|m))\s*$", output, re.M
+    ):
         result[f"p{percent}_ms"] = round(milliseconds(value), 2)
     result["requests"] = int(re.search(r"(\d+) requests in", output)[1])
     errors = re.search(
@@ -79,6 +81,7 @@ def run_load(path: str, *, seconds: int, log=print) -> dict:
             capture_output=True, text=True, timeout=seconds + 60, check=True,
         )  # fmt: skip
         result = parse_wrk(done.stdout)
+        result["wrk_output"] = done.stdout  # kept in the JSON for reading later
         result.update(status="ok", path=path, seconds=seconds, workers=2, connections=8)
         return result
     finally:
