@@ -323,7 +323,9 @@ class CitationKeyAlias(models.Model):
     """A former citation key of a paper; links and citations using it still resolve."""
 
     key = models.CharField(max_length=100, unique=True)
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="key_aliases")
+    paper = models.ForeignKey(
+        Paper, on_delete=models.CASCADE, related_name="key_aliases"
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
