@@ -1,5 +1,12 @@
-"""Throttling of anonymous clients, with a fixed window kept in the cache."""
+"""Throttling of anonymous clients, with a fixed window kept in the cache.
 
+The client is known by its address: REMOTE_ADDR, unless settings.ATLAS_TRUSTED_PROXIES
+says that many proxies of ours each append the address they saw to
+X-Forwarded-For; then the client is the entry that many places from the right.
+Entries further left are whatever the client chose to send, so they never count.
+"""
+
+import ipaddress
 import time
 
 from django.conf import settings
@@ -21,6 +28,36 @@ def parse_rate(rate: str) -> tuple[int, int]:
         ) from error
 
 
+def client_address(request) -> str:
+    """The client's address as far as our own proxies can vouch for it."""
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    proxies = settings.ATLAS_TRUSTED_PROXIES
+    if proxies <= 0:
+        return remote
+    forwarded = [
+        entry.strip()
+        for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if entry.strip()
+    ]
+    if len(forwarded) < proxies:
+        return remote  # not through all our proxies: the peer is the client
+    candidate = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
+
+
+def count_hit(key: str, period: int) -> int:
+    """Add one to the counter under `key` (expiring after `period`); the new count."""
+    cache.add(key, 0, period + 1)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, period + 1)
+        return 1
+
+
 class AnonymousRateThrottle(BaseThrottle):
     """At most settings.ATLAS_API_ANON_RATE requests per client address and period.
 
@@ -34,15 +71,13 @@ class AnonymousRateThrottle(BaseThrottle):
         limit, period = parse_rate(settings.ATLAS_API_ANON_RATE)
         now = time.time()
         window = int(now // period)
-        key = f"api-anon:{self.get_ident(request)}:{period}:{window}"
-        cache.add(key, 0, period + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, period + 1)
-            count = 1
+        key = f"api-anon:{client_address(request)}:{period}:{window}"
+        count = count_hit(key, period)
         self.retry_after = (window + 1) * period - now
         return count <= limit
+
+    def get_ident(self, request) -> str:
+        return client_address(request)
 
     def wait(self) -> float:
         return self.retry_after

@@ -1,10 +1,12 @@
 """The API under /api/: version 1, its OpenAPI schema and the documentation."""
 
+from csp.decorators import csp_update
+from django.conf import settings
 from django.urls import include, path, re_path
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
-    SpectacularSwaggerView,
+    SpectacularSwaggerSplitView,
 )
 from rest_framework.routers import DefaultRouter
 
@@ -28,7 +30,22 @@ router.register("labels", views.LabelViewSet, basename="label")
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    # Both load their scripts from URLs, as the Content Security Policy requires.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="api/swagger_ui.html"
+        ),
+        name="docs",
+    ),
+    path(
+        "redoc/",
+        csp_update(settings.REDOC_POLICY)(
+            SpectacularRedocView.as_view(
+                url_name="api:schema", template_name="api/redoc.html"
+            )
+        ),
+        name="redoc",
+    ),
     re_path(r"^.*$", not_found, name="not-found"),
 ]

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.scaleout import cache_settings, replica_databases
@@ -62,6 +63,48 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# Content Security Policy (django-csp): own scripts and styles only, nothing
+# inline; the API docs load Swagger UI and Redoc from our static files.
+# data: images are the favicon placeholder and Swagger UI's icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
+
+# Redoc (/api/redoc/ only) creates empty <style> elements and fills them
+# through the CSSOM, plus one fixed block of its own: allowed there by their
+# hashes (a new Redoc version may need a new one: tests/browser/test_csp.py
+# says which). Its search runs in a worker it builds from a blob: URL.
+REDOC_POLICY = {
+    "style-src": [
+        "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # empty
+        "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",
+    ],
+    "worker-src": [SELF, "blob:"],
+}
+
+# Client addresses for throttling: REMOTE_ADDR, unless N proxies we run sit in
+# front of the app, each appending to X-Forwarded-For; then the Nth entry from
+# the right is the client (entries further left are whatever the client sent).
+ATLAS_TRUSTED_PROXIES = int(os.environ.get("ATLAS_TRUSTED_PROXIES", "0"))
+
+# Request bodies: form/JSON fields read into memory, and every body by its
+# Content-Length (checked before anything reads it; config/limits.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(
+    os.environ.get("ATLAS_MAX_BODY_BYTES", str(2_621_440))
+)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -75,6 +118,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "history",
     "taxonomy",
     "papers",
@@ -84,6 +128,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.limits.RequestSizeLimitMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -167,6 +213,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 LOGIN_URL = "/accounts/login/"
+# Failed log-ins allowed per username and client address within the window
+# (seconds); more are refused until the window ends (config/login_throttle.py).
+ATLAS_LOGIN_FAILURES = int(os.environ.get("ATLAS_LOGIN_FAILURES", "5"))
+ATLAS_LOGIN_WINDOW = int(os.environ.get("ATLAS_LOGIN_WINDOW", "900"))
 LOGIN_REDIRECT_URL = "/"
 
 REST_FRAMEWORK = {
@@ -215,6 +265,11 @@ SURVEY_FIXTURES_DIR = BASE_DIR / "fixtures" / "survey"
 
 # The largest .bib file an import accepts (command line, API and curator page).
 BIBTEX_MAX_UPLOAD_BYTES = int(os.environ.get("ATLAS_BIBTEX_MAX_BYTES", 5_000_000))
+# The largest request body of any kind (a .bib upload plus its form around it);
+# larger ones get 413 before they are read.
+ATLAS_MAX_REQUEST_BYTES = int(
+    os.environ.get("ATLAS_MAX_REQUEST_BYTES", BIBTEX_MAX_UPLOAD_BYTES + 65_536)
+)
 
 LOGGING = {
     "version": 1,

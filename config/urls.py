@@ -3,10 +3,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config.login_throttle import ThrottledAdminAuthenticationForm, ThrottledLoginView
 from maps import api as maps_api
+
+# Failed log-ins are throttled per username and address on both log-in pages.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     # The map endpoints sit under /api/v1/ but before the api include, whose
     # last pattern answers every other path with a 404.

@@ -31,7 +31,7 @@ def test_pages_use_no_inline_event_handlers(client, built):
 def test_colour_by_year_changes_the_legend(client, built):
     html = client.get("/papers/vinyals2015show/map/?colour=year").content.decode()
     assert "<strong>year</strong>" in html
-    assert re.search(r"<li><span class=\"swatch\"[^>]*></span>20\d\d", html)
+    assert re.search(r"<li><svg class=\"swatch\".*?</svg>20\d\d", html)
     fallback = client.get("/papers/vinyals2015show/map/?colour=nonsense")
     assert fallback.status_code == 200
     assert "<strong>application</strong>" in fallback.content.decode()
