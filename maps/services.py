@@ -2,9 +2,10 @@
 
 import time
 from collections import Counter, defaultdict
-from itertools import groupby
+from itertools import chain, groupby
 
-from django.db import transaction
+import numpy as np
+from django.db import connection, transaction
 from django.utils import timezone
 
 from history.models import Action
@@ -25,14 +26,12 @@ def _graph_rows(index: LabelIndex):
     """Paper ids, citations, topic ties, application roots and label counts,
     streamed from the database with integer ids."""
     papers = list(Paper.objects.published().order_by("pk").values_list("pk", flat=True))
-    known = set(papers)
-    citations = [
-        (a, b)
-        for a, b in Citation.objects.order_by()
-        .values_list("citing_id", "cited_id")
-        .iterator(chunk_size=CHUNK)
-        if a in known and b in known
-    ]
+    # Every citation as an (n, 2) array; those of unpublished papers are left
+    # out by graph_metrics, which keeps only citations between listed papers.
+    rows = Citation.objects.order_by().values_list("citing_id", "cited_id")
+    citations = np.fromiter(
+        chain.from_iterable(rows.iterator(chunk_size=CHUNK)), dtype=np.int64
+    ).reshape(-1, 2)
     kinds = dict(Node.objects.values_list("pk", "kind"))
     topics, applications, label_counts = [], defaultdict(list), Counter()
     labels = (
@@ -71,27 +70,48 @@ def _communities(metrics, applications, index: LabelIndex) -> list[Community]:
     return Community.objects.bulk_create(communities)
 
 
-def _paper_metrics(metrics, communities: list[Community], now) -> list[PaperMetric]:
-    # Derived numbers, valid by construction: validating 100,000 rows one by one
-    # would cost more than computing them.
-    rows = []
+METRIC_COLUMNS = (
+    "paper_id", "pagerank", "degree", "cited_by", "references",
+    "community_id", "community_rank", "computed_at",
+)  # fmt: skip
+
+
+def _metric_rows(metrics, communities: list[Community], now):
+    """One tuple of METRIC_COLUMNS per paper, ranked inside its community."""
     for community, group in zip(communities, metrics.communities, strict=True):
         ranked = sorted(group, key=lambda p: (-metrics.pagerank[p], p))
         for rank, paper in enumerate(ranked, start=1):
             cited_by, references = metrics.cited_by[paper], metrics.references[paper]
-            rows.append(
-                PaperMetric(
-                    paper_id=paper,
-                    pagerank=metrics.pagerank[paper],
-                    degree=cited_by + references,
-                    cited_by=cited_by,
-                    references=references,
-                    community=community,
-                    community_rank=rank,
-                    computed_at=now,
-                )
-            )
-    return rows
+            yield (
+                paper, metrics.pagerank[paper], cited_by + references, cited_by,
+                references, community.pk, rank, now,
+            )  # fmt: skip
+
+
+def _write_metrics(rows) -> None:
+    """Insert the metric rows: COPY on PostgreSQL, batched inserts elsewhere.
+    Derived numbers, valid by construction: validating 100,000 rows one by one
+    would cost more than computing them."""
+    if connection.vendor != "postgresql":
+        PaperMetric.objects.bulk_create(
+            (
+                PaperMetric(**dict(zip(METRIC_COLUMNS, row, strict=True)))
+                for row in rows
+            ),
+            batch_size=5000,
+        )
+        return
+    table = connection.ops.quote_name(PaperMetric._meta.db_table)
+    names = ", ".join(
+        connection.ops.quote_name(
+            PaperMetric._meta.get_field(n.removesuffix("_id")).column
+        )
+        for n in METRIC_COLUMNS
+    )
+    sql = f"COPY {table} ({names}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 @transaction.atomic
@@ -105,13 +125,11 @@ def map_build(*, seed: int = literature.SEED, actor=None) -> MapBuild:
     PaperMetric.objects.all().delete()
     Community.objects.all().delete()
     communities = _communities(metrics, applications, index)
-    PaperMetric.objects.bulk_create(
-        _paper_metrics(metrics, communities, now), batch_size=5000
-    )
+    _write_metrics(_metric_rows(metrics, communities, now))
     build = MapBuild(
         computed_at=now,
         papers=len(papers),
-        citations=len(citations),
+        citations=sum(metrics.cited_by.values()),
         communities=len(communities),
         seconds=round(time.perf_counter() - started, 3),
         label_counts=dict(sorted(label_counts.items())),

@@ -137,6 +137,23 @@ def test_pagerank_order_and_degrees(corpus):
     assert (metrics.cited_by[C], metrics.references[H]) == (3, 3)
 
 
+def test_pagerank_agrees_with_networkx(corpus):
+    graph = nx.DiGraph(CITATIONS)
+    graph.add_nodes_from(range(1, 10))
+    expected = nx.pagerank(graph, alpha=0.85, tol=1e-10)
+    metrics = graph_metrics(range(1, 10), CITATIONS + [(A, A), (A, C)])
+    assert metrics.pagerank == pytest.approx(expected, abs=1e-6)
+    assert metrics.cited_by[C] == 3, "a repeated citation and a self-citation count 0"
+
+
+def test_communities_split_two_cliques_joined_by_one_citation():
+    left, right = range(0, 6), range(10, 16)
+    cites = [(a, b) for group in (left, right) for a in group for b in group if a < b]
+    metrics = graph_metrics([*left, *right, 20], [*cites, (5, 10)])
+    assert metrics.communities == [list(left), list(right), [20]]
+    assert metrics.community[3] == 0 and metrics.community[20] == 2
+
+
 def test_communities_are_stable_and_cover_every_paper(corpus):
     topics = [(p, label) for p, labels in LABELS.items() for label in labels]
     first = graph_metrics(range(1, 10), CITATIONS, topics)

@@ -62,8 +62,13 @@ def test_draft_papers_are_left_out(survey):
     draft = Paper.objects.get(citation_key="xu2015show")
     draft.status = Status.DRAFT
     draft.save()
-    map_build()
+    build = map_build()
     assert not PaperMetric.objects.filter(paper=draft).exists()
+    published = Citation.objects.filter(
+        citing__status=Status.PUBLISHED, cited__status=Status.PUBLISHED
+    )
+    assert draft.citations_in.exists()
+    assert build.citations == published.count() < Citation.objects.count()
 
 
 @pytest.mark.django_db
