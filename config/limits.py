@@ -45,3 +45,44 @@ class RequestSizeLimitMiddleware:
         if length > limit:
             return too_large(request, limit)
         return self.get_response(request)
+
+
+def bad_request(request: HttpRequest, message: str, fields: dict) -> HttpResponse:
+    if wants_json(request):
+        body = {"error": {"code": "invalid", "message": message, "fields": fields}}
+        return JsonResponse(body, status=400)
+    html = loader.get_template("400.html").render({"message": message}, request)
+    return HttpResponse(html, status=400)
+
+
+class NulCharacterMiddleware:
+    """400 for a NUL character in the path or a query parameter.
+
+    No name, key or search text holds one, and PostgreSQL refuses them in
+    strings, so they would otherwise reach the database as a server error.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            problem = "The address contains a NUL character."
+            return bad_request(
+                request, f"Invalid input. path: {problem}", {"path": [problem]}
+            )
+        names = sorted(
+            name
+            for name, values in request.GET.lists()
+            if "\x00" in name or any("\x00" in value for value in values)
+        )
+        if names:
+            fields = {
+                name.replace("\x00", "\\0"): ["Null characters are not allowed."]
+                for name in names
+            }
+            message = "Invalid input. " + " ".join(
+                f"{name}: Null characters are not allowed." for name in fields
+            )
+            return bad_request(request, message, fields)
+        return self.get_response(request)

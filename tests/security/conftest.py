@@ -77,3 +77,18 @@ def error_message(response) -> str:
     assert set(body) == {"error"}, body
     assert body["error"]["message"], body
     return body["error"]["message"]
+
+
+@pytest.fixture
+def curator_api(token_client):
+    return token_client("curator")
+
+
+@pytest.fixture
+def admin_api(token_client):
+    return token_client("admin")
+
+
+@pytest.fixture
+def curator_page(page_client):
+    return page_client("curator")
