@@ -15,11 +15,10 @@ from django.db.models import QuerySet
 
 from papers.bibtex import BibRecord, PersonName, iter_bibtex
 from papers.citation_formats import iter_csl_json, iter_ris
+from papers.export_rows import CHUNK_SIZE, ExportRow, export_rows
 from papers.models import Paper
-from papers.selectors import paper_export_rows
 from taxonomy.models import Kind
 
-CHUNK_SIZE = 500
 TEXT_CHUNK = 64 * 1024
 
 #: format -> (content type, file extension, description)
@@ -94,88 +93,97 @@ def paper_record(paper: Paper) -> BibRecord:
     )
 
 
-def _papers(papers: QuerySet[Paper]) -> Iterator[Paper]:
-    yield from paper_export_rows(papers).iterator(chunk_size=CHUNK_SIZE)
-
-
-def _labels(paper: Paper) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {column: [] for column in LABEL_COLUMNS.values()}
-    for label in paper.labels.all():
-        found[LABEL_COLUMNS[label.node.kind]].append(label.node.slug)
-    return found
-
-
 def neutralise(cell: str) -> str:
     """Quote a cell a spreadsheet would run as a formula."""
     return "'" + cell if cell.startswith(FORMULA_START) else cell
 
 
-def csv_row(paper: Paper) -> list[str]:
-    labels = _labels(paper)
+def _label_columns(row: ExportRow) -> dict[str, str]:
+    found: dict[str, list[str]] = {column: [] for column in LABEL_COLUMNS.values()}
+    for kind, slug, _provenance, _source in row.labels:
+        found[LABEL_COLUMNS[kind]].append(slug)
+    return {column: "; ".join(slugs) for column, slugs in found.items()}
+
+
+def csv_row(row: ExportRow) -> list[str]:
+    """One paper's CSV cells, in CSV_COLUMNS order, none runnable as a formula."""
+    record = row.record
     values = {
-        **{name: getattr(paper, name) for name in CSV_COLUMNS if hasattr(paper, name)},
-        "authors": "; ".join(a.author.display_name for a in _authorships(paper)),
-        "venue": paper.venue.name if paper.venue_id else "",
-        **{column: "; ".join(slugs) for column, slugs in labels.items()},
-        "datasets": "; ".join(d.slug for d in paper.datasets.all()),
+        "citation_key": record.key,
+        "entry_type": record.entry_type,
+        "title": record.title,
+        "authors": "; ".join(name.display for name in record.authors),
+        "year": record.year,
+        "month": record.month,
+        "venue": record.venue,
+        "volume": record.volume,
+        "number": record.number,
+        "pages": record.pages,
+        "publisher": record.publisher,
+        "doi": record.doi,
+        "arxiv_id": record.arxiv_id,
+        "url": record.url,
+        "cite_count": row.cite_count,
+        **_label_columns(row),
+        "datasets": "; ".join(row.datasets),
+        "status": row.status,
     }
     return [
         neutralise("" if values[c] is None else str(values[c])) for c in CSV_COLUMNS
     ]
 
 
-def _iter_csv(papers: Iterable[Paper]) -> Iterator[str]:
+def _iter_csv(rows: Iterable[ExportRow]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for paper in papers:
-        writer.writerow(csv_row(paper))
+    for row in rows:
+        writer.writerow(csv_row(row))
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
     yield buffer.getvalue()
 
 
-def json_item(paper: Paper) -> dict:
+def json_item(row: ExportRow) -> dict:
     """One paper as a plain JSON object (the `json` export)."""
-    record = paper_record(paper)
+    record = row.record
     return {
-        "citation_key": paper.citation_key,
-        "entry_type": paper.entry_type,
-        "title": paper.title,
+        "citation_key": record.key,
+        "entry_type": record.entry_type,
+        "title": record.title,
         "authors": [
             {"given": n.given, "von": n.von, "family": n.family, "suffix": n.suffix}
             for n in record.authors
         ],
-        "et_al": paper.et_al,
-        "year": paper.year,
-        "month": paper.month,
+        "et_al": record.et_al,
+        "year": record.year,
+        "month": record.month,
         "venue": record.venue or None,
-        **{f: getattr(paper, f) for f in ("volume", "number", "pages", "publisher")},
-        "doi": paper.doi,
-        "arxiv_id": paper.arxiv_id,
-        "url": paper.url,
-        "abstract": paper.abstract,
-        "cite_count": paper.cite_count,
-        "status": paper.status,
+        "volume": record.volume,
+        "number": record.number,
+        "pages": record.pages,
+        "publisher": record.publisher,
+        # The database keeps no empty identifier: "" here was NULL there.
+        "doi": record.doi or None,
+        "arxiv_id": record.arxiv_id or None,
+        "url": record.url,
+        "abstract": record.abstract,
+        "cite_count": row.cite_count,
+        "status": row.status,
         "labels": [
-            {
-                "kind": label.node.kind,
-                "slug": label.node.slug,
-                "provenance": label.provenance,
-                "source": label.source,
-            }
-            for label in paper.labels.all()
+            {"kind": kind, "slug": slug, "provenance": provenance, "source": source}
+            for kind, slug, provenance, source in row.labels
         ],
-        "datasets": [d.slug for d in paper.datasets.all()],
+        "datasets": row.datasets,
         "extra": record.extra,
     }
 
 
-def _iter_json(papers: Iterable[Paper]) -> Iterator[str]:
+def _iter_json(rows: Iterable[ExportRow]) -> Iterator[str]:
     yield "["
-    for index, paper in enumerate(papers):
-        text = json.dumps(json_item(paper), ensure_ascii=False)
+    for index, row in enumerate(rows):
+        text = json.dumps(json_item(row), ensure_ascii=False)
         yield ("\n" if index == 0 else ",\n") + text
     yield "\n]\n"
 
@@ -198,14 +206,15 @@ def export_stream(papers: QuerySet[Paper], fmt: str) -> Iterator[str]:
     """The papers in format fmt (a key of EXPORT_FORMATS), as text chunks."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
-    rows = _papers(papers)
+    details = fmt in ("csv", "json")
+    rows = export_rows(papers, details=details, chunk_size=CHUNK_SIZE)
     if fmt in ("bibtex", "biblatex"):
         encoding = "latex" if fmt == "bibtex" else "unicode"
-        parts = iter_bibtex((paper_record(p) for p in rows), encoding=encoding)
+        parts = iter_bibtex((row.record for row in rows), encoding=encoding)
     elif fmt == "csljson":
-        parts = iter_csl_json(paper_record(p) for p in rows)
+        parts = iter_csl_json(row.record for row in rows)
     elif fmt == "ris":
-        parts = iter_ris(paper_record(p) for p in rows)
+        parts = iter_ris(row.record for row in rows)
     elif fmt == "csv":
         parts = _iter_csv(rows)
     else:

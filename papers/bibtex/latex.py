@@ -219,6 +219,9 @@ _ESCAPES = {
 _ESCAPE_TABLE = str.maketrans({char: _ESCAPES[char] for char in "\\{}&%$#_~^"})
 _LIGATURE_BREAKS = (("--", "-{}-"), ("``", "`{}`"), ("''", "'{}'"))
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Anything escape() would change in ASCII text: a character to escape, a pair TeX
+# joins into one glyph, or whitespace to collapse.
+_NEEDS_ESCAPE = re.compile(r"[\\{}&%$#_~^\n\t\r]|  |--|``|''")
 
 _LETTERS = {
     "ß": r"{\ss}",
@@ -266,6 +269,8 @@ def escape(text: str, *, latex: bool = True, dashes: bool = True) -> str:
     With ``latex`` non-ASCII letters become LaTeX escapes ({\\"a}); characters
     with no known escape are kept as UTF-8.
     """
+    if _NEEDS_ESCAPE.search(text) is None and (not latex or text.isascii()):
+        return text  # most values: nothing to escape, collapse or transliterate
     if "  " in text or "\n" in text or "\t" in text or "\r" in text:
         text = _SPACES.sub(" ", text)
     text = text.translate(_ESCAPE_TABLE)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import partial
+from functools import lru_cache, partial
 
 from papers.bibtex.build import VENUE_FIELDS
 from papers.bibtex.identifiers import MONTH_MACROS
 from papers.bibtex.latex import VERBATIM_FIELDS, collapse, escape
 from papers.bibtex.names import format_name
-from papers.bibtex.records import BibRecord
+from papers.bibtex.records import BibRecord, PersonName
 
 _ENCODINGS = ("latex", "unicode")
 _KEY = re.compile(r"[^\s,{}()=\"#%'\\~]+")
@@ -152,16 +152,28 @@ def _venue_field(record: BibRecord) -> str:
 
 
 def _authors(record: BibRecord, esc) -> str:
-    names = [format_name(name, esc) for name in record.authors]
+    latex = esc.keywords["latex"]
+    names = [_written_name(name, latex) for name in record.authors]
     if record.et_al:
         names.append("others")
     return " and ".join(names)
 
 
+# Bibliographies repeat their authors; a name is always written the same way.
+@lru_cache(maxsize=16384)
+def _written_name(name: PersonName, latex: bool) -> str:
+    return format_name(name, partial(escape, latex=latex))
+
+
 def _title(record: BibRecord, esc) -> str:
     if record.title_protected:
         return _escape_keeping_braces(record.title_protected, esc)
-    return " ".join(_protect_word(word, esc) for word in _WORD.findall(record.title))
+    words = record.title.split()  # the same words as _WORD finds
+    if all(word[1:] == word[1:].lower() for word in words):
+        # No capital past a word's first letter: no word needs braces, and
+        # escaping is character by character, so the words escape as one text.
+        return esc(" ".join(words))
+    return " ".join(_protect_word(word, esc) for word in words)
 
 
 def implied_protection(title: str) -> str:
