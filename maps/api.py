@@ -156,7 +156,9 @@ class SimilarPapersView(MapAPIView):
         paper, redirect = self.paper(key, "api-paper-similar")
         if redirect:
             return redirect
-        found = selectors.paper_map(paper, size=max(limit, selectors.PAPER_MAP_SIZE))
+        found = selectors.paper_neighbourhood(
+            paper, size=max(limit, selectors.PAPER_MAP_SIZE)
+        )
         return Response(
             {
                 "paper": paper.citation_key,

@@ -1,29 +1,48 @@
-"""Rows for the pure graph module (papers.graph), read with values_list.
+"""Rows for the pure graph module (papers.graph), read with a few set-based
+queries of bounded size.
 
-Every loader here is bounded by the papers it is given, so that the map of one
-paper reads only that paper's neighbourhood, whatever the size of the database.
+Every loader here is bounded by the papers it is given and by per-paper caps,
+so that the map of one paper reads only a sample of that paper's neighbourhood
+of fixed size, whatever the size of the database and however often the paper is
+cited (citations follow a power law: a classic has tens of thousands of
+citers). Where a cap applies, the rows kept are those of the highest paper ids
+(the papers added last), so the same data always gives the same sample.
+Degrees and PageRank come from the last map build (PaperMetric).
 """
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
-from django.conf import settings
-from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Count, Q
-from django.db.models.functions import Upper
+from django.db import connection
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 
-from maps.models import MapBuild
-from papers.graph import Corpus, PaperRow, build_corpus
+from maps.models import MapBuild, PaperMetric
+from papers.graph import (
+    Corpus,
+    PaperRow,
+    build_corpus,
+    title_similarity,
+    trigrams,
+)
+from papers.graph.similarity import TEXT_REASON_MIN
 from papers.models import Citation, Label, Paper, Status
 from taxonomy.models import Node
 
 #: Candidates for similar papers: most by citations in common, then by labels.
 CITATION_CANDIDATES = 150
 LABEL_CANDIDATES = 100
-TEXT_CANDIDATES = 20
-#: Rows read through one very popular reference or citer are capped, so that a
-#: classic cited by everything cannot make one request read the whole table.
-SECOND_HOP_ROWS = 20000
+#: A paper's own citers (and references) read for its similar papers.
+OWN_LINKS = 150
+#: Citers read per reference of the paper, and references per citer of it, to
+#: find papers citing the same works or cited by the same works.
+HOP_LINKS = 40
+#: Papers read per taxonomy label of the paper, to find papers sharing labels.
+LABEL_PAPERS = 500
+#: Citers and references read per paper on a map of one paper or of a set: what
+#: prior and derivative works and the similarity edges are counted from.
+MEMBER_LINKS = 60
+SET_MEMBER_LINKS = 20
 
 
 @dataclass(frozen=True)
@@ -85,6 +104,36 @@ def label_statistics(index: LabelIndex) -> tuple[Counter, int]:
     return counts, Paper.objects.published().count()
 
 
+@dataclass(frozen=True)
+class Metric:
+    """A paper's cached whole-graph measures (or counted now, when not built)."""
+
+    pagerank: float | None
+    cited_by: int
+    references: int
+    community: str
+
+
+def paper_metrics(ids) -> dict[int, Metric]:
+    """Cached measures of the published papers among ids, in one query; papers
+    the last build did not see get their degrees counted now."""
+    rows = PaperMetric.objects.filter(paper_id__in=ids).values_list(
+        "paper_id", "pagerank", "cited_by", "references", "community__name"
+    )
+    found = {
+        pk: Metric(pagerank, cited_by, references, community or "")
+        for pk, pagerank, cited_by, references, community in rows
+    }
+    missing = set(ids) - set(found)
+    if missing:
+        references, citers = degree_counts(missing)
+        found.update(
+            (pk, Metric(None, citers.get(pk, 0), references.get(pk, 0), ""))
+            for pk in missing
+        )
+    return found
+
+
 def paper_rows(ids, index: LabelIndex) -> list[PaperRow]:
     """Published papers among ids, with their labels (ancestors included)."""
     nodes = defaultdict(list)
@@ -101,12 +150,6 @@ def paper_rows(ids, index: LabelIndex) -> list[PaperRow]:
     ]
 
 
-def citations_touching(ids) -> list[tuple[int, int]]:
-    """Every published citation from or to one of ids."""
-    rows = published_citations().filter(Q(citing_id__in=ids) | Q(cited_id__in=ids))
-    return list(rows.values_list("citing_id", "cited_id"))
-
-
 def degree_counts(ids) -> tuple[dict[int, int], dict[int, int]]:
     """References and citers per paper among ids, over the whole graph."""
     citations = published_citations()
@@ -120,29 +163,73 @@ def degree_counts(ids) -> tuple[dict[int, int], dict[int, int]]:
     )
 
 
-def member_corpus(ids, index: LabelIndex) -> Corpus:
-    """A corpus of these papers with every citation from or to them, so that
-    their references and citers are complete."""
-    return build_corpus(
-        paper_rows(set(ids), index),
-        citations_touching(set(ids)),
-        label_names=index.names,
-        label_counts=index.counts,
-        total=index.total,
+def _quoted(model, name: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def _lateral_sql(this: str, other: str) -> str:
+    """PostgreSQL: for each id, its `per` citations with the highest published
+    `other` end, read backwards along the index on (this, other)."""
+    table = connection.ops.quote_name(Citation._meta.db_table)
+    papers = connection.ops.quote_name(Paper._meta.db_table)
+    this, other = _quoted(Citation, this), _quoted(Citation, other)
+    citing, cited = _quoted(Citation, "citing"), _quoted(Citation, "cited")
+    return (
+        f"SELECT c.citing, c.cited FROM unnest(%s::bigint[]) AS m(id) "
+        f"CROSS JOIN LATERAL (SELECT x.{citing} AS citing, x.{cited} AS cited "
+        f"FROM {table} x JOIN {papers} p ON p.id = x.{other} "
+        f"WHERE x.{this} = m.id AND p.status = %s "
+        f"ORDER BY x.{other} DESC LIMIT %s) c"
     )
+
+
+def _capped_citations(this: str, other: str, ids, per: int) -> list[tuple[int, int]]:
+    """Any database: the same rows through a window function."""
+    rows = (
+        published_citations()
+        .filter(**{f"{this}_id__in": ids})
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=F(f"{this}_id"),
+                order_by=F(f"{other}_id").desc(),
+            )
+        )
+        .filter(place__lte=per)
+    )
+    return list(rows.values_list("citing_id", "cited_id"))
+
+
+def citation_rows(*, citers_of=(), references_of=(), per: int) -> list[tuple]:
+    """(citing, cited) pairs: up to `per` published citers of each paper in
+    citers_of and up to `per` published references of each paper in
+    references_of, the highest ids first; one query on PostgreSQL."""
+    parts = [
+        ("cited", "citing", sorted(set(citers_of))),
+        ("citing", "cited", sorted(set(references_of))),
+    ]
+    parts = [(this, other, ids) for this, other, ids in parts if ids]
+    if not parts:
+        return []
+    if connection.vendor != "postgresql":
+        return [
+            row
+            for this, other, ids in parts
+            for row in _capped_citations(this, other, ids, per)
+        ]
+    sql = " UNION ALL ".join(_lateral_sql(this, other) for this, other, _ in parts)
+    params = [value for _, _, ids in parts for value in (ids, Status.PUBLISHED, per)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def _citation_candidates(paper_id: int, own: list[tuple[int, int]]):
     """Papers sharing references or citers with the paper, most shared first,
-    and the citation rows that show it."""
+    and the citation rows that show it (a bounded sample for a classic)."""
     refs = {cited for citing, cited in own if citing == paper_id}
     citers = {citing for citing, cited in own if cited == paper_id}
-    rows = list(
-        published_citations()
-        .filter(Q(cited_id__in=refs) | Q(citing_id__in=citers))
-        .order_by("pk")
-        .values_list("citing_id", "cited_id")[:SECOND_HOP_ROWS]
-    )
+    rows = citation_rows(citers_of=refs, references_of=citers, per=HOP_LINKS)
     shared = Counter(refs | citers)
     for citing, cited in rows:
         if cited in refs:
@@ -154,50 +241,98 @@ def _citation_candidates(paper_id: int, own: list[tuple[int, int]]):
     return ranked[:CITATION_CANDIDATES], rows
 
 
-def _label_candidates(paper_id: int) -> list[int]:
-    own = Label.objects.filter(paper_id=paper_id).values("node_id")
-    rows = (
-        Label.objects.filter(node_id__in=own, paper__status=Status.PUBLISHED)
-        .exclude(paper_id=paper_id)
-        .values("paper_id")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "-paper_id")[:LABEL_CANDIDATES]
-    )
-    return [row["paper_id"] for row in rows]
+def label_candidates(paper_id: int, per: int = LABEL_PAPERS) -> list[int]:
+    """Published papers sharing the most taxonomy labels with the paper (ties:
+    the highest id), counted over the last `per` papers of each of its labels."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Label._meta.db_table)
+        papers = connection.ops.quote_name(Paper._meta.db_table)
+        node, paper = _quoted(Label, "node"), _quoted(Label, "paper")
+        sql = (
+            f"SELECT l.paper FROM {table} own "
+            f"CROSS JOIN LATERAL (SELECT x.{paper} AS paper FROM {table} x "
+            f"JOIN {papers} p ON p.id = x.{paper} WHERE x.{node} = own.{node} "
+            f"AND p.status = %s AND x.{paper} <> own.{paper} "
+            f"ORDER BY x.{paper} DESC LIMIT %s) l WHERE own.{paper} = %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [Status.PUBLISHED, per, paper_id])
+            found = [row[0] for row in cursor.fetchall()]
+    else:
+        own = Label.objects.filter(paper_id=paper_id).values("node_id")
+        place = Window(
+            RowNumber(), partition_by=F("node_id"), order_by=F("paper_id").desc()
+        )
+        rows = (
+            Label.objects.filter(node_id__in=own, paper__status=Status.PUBLISHED)
+            .exclude(paper_id=paper_id)
+            .annotate(place=place)
+            .filter(place__lte=per)
+        )
+        found = list(rows.values_list("paper_id", flat=True))
+    counts = Counter(found)
+    ranked = sorted(counts, key=lambda pk: (-counts[pk], -pk))
+    return ranked[:LABEL_CANDIDATES]
 
 
-def title_similarities(paper: Paper) -> dict[int, float]:
-    """Papers with similar titles (PostgreSQL trigrams; nothing on SQLite)."""
-    if not settings.IS_POSTGRES or not paper.title:
-        return {}
-    title = paper.title.upper()
-    rows = (
-        Paper.objects.published()
-        .annotate(upper_title=Upper("title"))
-        .filter(upper_title__trigram_similar=title)
-        .exclude(pk=paper.pk)
-        .annotate(similarity=TrigramSimilarity(Upper("title"), title))
-        .order_by("-similarity", "pk")
-        .values_list("pk", "similarity")[:TEXT_CANDIDATES]
-    )
-    return {pk: float(value) for pk, value in rows}
+def title_similarities(paper: PaperRow, rows) -> dict[int, float]:
+    """Title similarity (pg_trgm's measure) of the paper to each other row,
+    for those from TEXT_REASON_MIN up."""
+    own = trigrams(paper.title)
+    found = {}
+    for row in rows:
+        if row.id != paper.id:
+            value = title_similarity(own, trigrams(row.title))
+            if value >= TEXT_REASON_MIN:
+                found[row.id] = round(value, 4)
+    return found
 
 
-def neighbourhood_corpus(paper: Paper, index: LabelIndex):
-    """The paper and its candidate similar papers, bounded in size; and the
-    title similarities found on the way."""
-    own = citations_touching({paper.pk})
-    by_citation, second_hop = _citation_candidates(paper.pk, own)
-    text = title_similarities(paper)
-    ids = {paper.pk, *by_citation, *_label_candidates(paper.pk), *text}
-    references, citers = degree_counts(ids)
-    corpus = build_corpus(
-        paper_rows(ids, index),
-        own + second_hop,
+def corpus_of(rows, citations, index: LabelIndex, metrics) -> Corpus:
+    """A corpus with whole-graph degrees from the cached metrics."""
+    return build_corpus(
+        rows,
+        citations,
         label_names=index.names,
         label_counts=index.counts,
         total=index.total,
-        reference_counts=references,
-        citer_counts=citers,
+        reference_counts={pk: m.references for pk, m in metrics.items()},
+        citer_counts={pk: m.cited_by for pk, m in metrics.items()},
     )
-    return corpus, text
+
+
+@dataclass
+class Neighbourhood:
+    """A paper's candidate similar papers, with what scoring them needs."""
+
+    corpus: Corpus
+    text: dict[int, float]
+    metrics: dict[int, Metric]
+
+
+def neighbourhood(paper: Paper, index: LabelIndex) -> Neighbourhood:
+    """The paper and its candidate similar papers, bounded in size: those
+    sharing citations (through a sample of its citers and references) or
+    labels, with title similarities among them."""
+    own = citation_rows(citers_of=[paper.pk], references_of=[paper.pk], per=OWN_LINKS)
+    by_citation, second_hop = _citation_candidates(paper.pk, own)
+    ids = {paper.pk, *by_citation, *label_candidates(paper.pk)}
+    rows = paper_rows(ids, index)
+    origin = next((row for row in rows if row.id == paper.pk), None)
+    text = title_similarities(origin, rows) if origin else {}
+    metrics = paper_metrics(ids)
+    corpus = corpus_of(rows, own + second_hop, index, metrics)
+    return Neighbourhood(corpus, text, metrics)
+
+
+def member_corpus(
+    ids, index: LabelIndex, metrics=None, rows=None, per: int = MEMBER_LINKS
+) -> Corpus:
+    """A corpus of these papers with up to `per` citers and references of each
+    (the highest ids first); degrees from the cached metrics. `metrics` and
+    `rows` may hand in what was read already."""
+    ids = set(ids)
+    metrics = metrics if metrics is not None else paper_metrics(ids)
+    rows = [row for row in rows if row.id in ids] if rows else paper_rows(ids, index)
+    links = citation_rows(citers_of=ids, references_of=ids, per=per)
+    return corpus_of(rows, links, index, metrics)

@@ -14,7 +14,13 @@ from django.core.cache import cache
 from django.db.models import F, QuerySet
 from django.urls import reverse
 
-from maps.corpus import label_index, member_corpus, neighbourhood_corpus
+from maps.corpus import (
+    SET_MEMBER_LINKS,
+    label_index,
+    member_corpus,
+    neighbourhood,
+    paper_metrics,
+)
 from maps.models import MapBuild, PaperMetric
 from maps.stats import coverage_matrix, trend_table  # noqa: F401  (public here)
 from papers import graph as literature
@@ -50,7 +56,7 @@ class PaperMap:
     """The map of one paper: its graph, similar papers, prior and derivative works."""
 
     paper: Paper
-    graph: object
+    graph: object  # None when only the lists were asked for
     similar: list[BriefPaper]
     prior: list[BriefPaper] = field(default_factory=list)
     derivative: list[BriefPaper] = field(default_factory=list)
@@ -72,37 +78,61 @@ def _brief(corpus, item: literature.Similarity) -> BriefPaper:
     return BriefPaper(row.key, row.title, row.year, item.score, tuple(item.reasons))
 
 
+def _similar(paper: Paper, index, limit: int):
+    around = neighbourhood(paper, index)
+    found = literature.similar_papers(
+        around.corpus, paper.pk, text_scores=around.text, limit=limit
+    )
+    return around, found
+
+
 def similar_papers(paper: Paper, limit: int = 10) -> list[BriefPaper]:
     """The papers most like this one, best first, each with its reasons."""
-    corpus, text = neighbourhood_corpus(paper, label_index())
-    found = literature.similar_papers(corpus, paper.pk, text_scores=text, limit=limit)
-    return [_brief(corpus, item) for item in found]
+    around, found = _similar(paper, label_index(), limit)
+    return [_brief(around.corpus, item) for item in found]
 
 
-def _linked(pairs: list[tuple[int, int]]) -> list[BriefPaper]:
-    rows = Paper.objects.published().filter(pk__in=[pk for pk, _ in pairs])
+def _linked(prior, derivative) -> tuple[list[BriefPaper], list[BriefPaper]]:
+    """Prior and derivative works as (paper, count) pairs, read in one query."""
+    rows = Paper.objects.published().filter(pk__in=[pk for pk, _ in prior + derivative])
     found = {
         r[0]: r[1:] for r in rows.values_list("pk", "citation_key", "title", "year")
     }
-    return [BriefPaper(*found[pk], count=n) for pk, n in pairs if pk in found]
+    return tuple(
+        [BriefPaper(*found[pk], count=n) for pk, n in pairs if pk in found]
+        for pairs in (prior, derivative)
+    )
+
+
+def _paper_map(paper: Paper, size: int, *, with_graph: bool) -> PaperMap:
+    index = label_index()
+    around, found = _similar(paper, index, size)
+    members = [paper.pk] + [item.paper for item in found]
+    inside = member_corpus(
+        members, index, metrics=around.metrics, rows=around.corpus.papers.values()
+    )
+    prior = literature.prior_works(inside, members, exclude=[paper.pk], limit=10)
+    derivative = literature.derivative_works(
+        inside, members, exclude=[paper.pk], limit=10
+    )
+    graph = None
+    if with_graph:
+        graph = literature.literature_graph(inside, members, neighbours=4)
+        _add_metrics(graph, around.metrics)
+    similar = [_brief(around.corpus, item) for item in found]
+    return PaperMap(paper, graph, similar, *_linked(prior, derivative))
+
+
+def paper_neighbourhood(paper: Paper, size: int = PAPER_MAP_SIZE) -> PaperMap:
+    """The paper's `size` most similar papers and the works most linked to
+    them, without the graph (what the similar-papers answer shows)."""
+    return _paper_map(paper, size, with_graph=False)
 
 
 def paper_map(paper: Paper, size: int = PAPER_MAP_SIZE) -> PaperMap:
     """The paper and its `size` most similar papers, with the citations and
     similarities among them, and the works most linked to them."""
-    index = label_index()
-    corpus, text = neighbourhood_corpus(paper, index)
-    found = literature.similar_papers(corpus, paper.pk, text_scores=text, limit=size)
-    members = [paper.pk] + [item.paper for item in found]
-    around = member_corpus(members, index)
-    graph = literature.literature_graph(around, members, neighbours=4)
-    _add_metrics(graph)
-    prior = literature.prior_works(around, members, exclude=[paper.pk], limit=10)
-    derivative = literature.derivative_works(
-        around, members, exclude=[paper.pk], limit=10
-    )
-    similar = [_brief(corpus, item) for item in found]
-    return PaperMap(paper, graph, similar, _linked(prior), _linked(derivative))
+    return _paper_map(paper, size, with_graph=True)
 
 
 def set_map_ids(papers: QuerySet[Paper], limit: int = SET_MAP_LIMIT) -> list[int]:
@@ -118,19 +148,20 @@ def set_map_ids(papers: QuerySet[Paper], limit: int = SET_MAP_LIMIT) -> list[int
 def set_map(papers: QuerySet[Paper], limit: int = SET_MAP_LIMIT):
     """The graph of (the most cited `limit` of) these papers, with metrics."""
     ids = set_map_ids(papers, limit)
-    graph = literature.literature_graph(member_corpus(ids, label_index()), ids)
-    _add_metrics(graph)
+    metrics = paper_metrics(ids)
+    corpus = member_corpus(ids, label_index(), metrics=metrics, per=SET_MEMBER_LINKS)
+    graph = literature.literature_graph(corpus, ids)
+    _add_metrics(graph, metrics)
     return graph
 
 
-def _add_metrics(graph) -> None:
+def _add_metrics(graph, metrics) -> None:
     """Cached PageRank and community as node attributes (when built)."""
-    metrics = PaperMetric.objects.filter(paper_id__in=list(graph.nodes)).values_list(
-        "paper_id", "pagerank", "community__name"
-    )
-    for pk, pagerank, community in metrics:
-        graph.nodes[pk]["pagerank"] = round(pagerank, 8)
-        graph.nodes[pk]["community"] = community or ""
+    for pk, data in graph.nodes(data=True):
+        metric = metrics.get(pk)
+        if metric is not None and metric.pagerank is not None:
+            data["pagerank"] = round(metric.pagerank, 8)
+            data["community"] = metric.community
 
 
 #: Layouts are deterministic, so a cached one is the one that would be computed.

@@ -39,6 +39,8 @@ from papers.graph.similarity import (
     similar_papers,
     similarity,
     similarity_score,
+    title_similarity,
+    trigrams,
 )
 
 __all__ = [
@@ -66,5 +68,7 @@ __all__ = [
     "to_cytoscape",
     "to_gexf",
     "to_graphml",
+    "title_similarity",
     "to_node_link",
+    "trigrams",
 ]

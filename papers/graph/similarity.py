@@ -2,6 +2,7 @@
 works (the papers it cites most, and the papers citing most of it)."""
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -55,6 +56,26 @@ class Similarity:
         if self.text >= TEXT_REASON_MIN:
             reasons.append("similar title")
         return reasons
+
+
+WORD = re.compile(r"[^\W_]+")
+
+
+def trigrams(text: str) -> frozenset[str]:
+    """The trigrams of a title as PostgreSQL's pg_trgm counts them: each word
+    (letters and digits), lower-cased, padded with two spaces before it and one
+    after it."""
+    grams: set[str] = set()
+    for word in WORD.findall(text.lower()):
+        padded = f"  {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return frozenset(grams)
+
+
+def title_similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """Shared trigrams over all trigrams of two titles (pg_trgm's similarity)."""
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared) if shared else 0.0
 
 
 def cosine(shared: float, size_a: int, size_b: int) -> float:
