@@ -316,10 +316,16 @@ def test_lookups_do_not_grow_with_the_number_of_entries():
         return [query["sql"] for query in captured]
 
     few, many = queries(generated(20)), queries(generated(400, start=100))
-    selects = [[q for q in run if q.startswith("SELECT")] for run in (few, many)]
+    # Lookups; on PostgreSQL the writes draw ids with SELECT nextval(...) per
+    # table written, and those are writes.
+    selects = [
+        [q for q in run if q.startswith("SELECT") and "nextval(" not in q]
+        for run in (few, many)
+    ]
     assert len(selects[0]) == len(selects[1])
-    # Writes are bulk too: a few INSERTs per batch of rows (SQLite's batches are
-    # smaller, bounded by its limit on query parameters).
+    # Writes are bulk too: a few INSERTs (or COPYs, not captured) per batch of
+    # rows (SQLite's batches are smaller, bounded by its limit on query
+    # parameters).
     assert len(many) < 400 / 5
 
 

@@ -22,6 +22,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+)
 from django.db import DatabaseError, transaction
 
 from papers.bibtex import BibRecord, ParseProblem, parse_bibtex
@@ -77,7 +82,7 @@ class ImportReport:
 @dataclass
 class _Plan:
     decisions: list[Decision]
-    papers: dict[int, Paper]  # id(decision) -> unsaved paper, for created ones
+    papers: dict[int, dict]  # id(decision) -> field values, for created ones
     skipped: list[BibRecord]
 
 
@@ -140,42 +145,106 @@ def _plan(records, skipped, report: ImportReport, notify: Progress) -> _Plan:
     return _Plan(decisions=decisions, papers=papers, skipped=skipped)
 
 
-def _new_paper(decision: Decision, problems: list[ParseProblem]) -> Paper | None:
-    """The unsaved paper for a created entry, or None after reporting why not."""
+def _new_paper(decision: Decision, problems: list[ParseProblem]) -> dict | None:
+    """The field values of a created entry's paper, or None after reporting why not."""
     _drop_repeated_authors(decision)
     record, work = decision.record, decision.work
-    paper = Paper(
-        citation_key=work.key,
-        entry_type=record.entry_type,
-        title=record.title,
-        title_protected=_explicit_protection(record),
-        abstract=record.abstract,
-        year=record.year,
-        month=record.month,
-        volume=record.volume,
-        number=record.number,
-        pages=record.pages,
-        publisher=record.publisher,
-        doi=work.doi or None,
-        arxiv_id=work.arxiv_id or None,
-        url=record.url,
-        et_al=record.et_al,
-        extra=dict(record.extra),
-        status=Status.PUBLISHED,
-        provenance={"source": "BibTeX import", "entry": record.key},
-        authors_text="; ".join(name.display for name in record.authors),
-    )
+    values = {
+        "citation_key": work.key,
+        "entry_type": record.entry_type,
+        "title": record.title,
+        "title_protected": _explicit_protection(record),
+        "abstract": record.abstract,
+        "year": record.year,
+        "month": record.month,
+        "volume": record.volume,
+        "number": record.number,
+        "pages": record.pages,
+        "publisher": record.publisher,
+        "doi": work.doi or None,
+        "arxiv_id": work.arxiv_id or None,
+        "url": record.url,
+        "et_al": record.et_al,
+        "extra": dict(record.extra),
+        "status": Status.PUBLISHED.value,
+        "provenance": {"source": "BibTeX import", "entry": record.key},
+        "authors_text": "; ".join(name.display for name in record.authors),
+    }
     messages = _author_errors(record) + _venue_errors(record)
-    try:
-        paper.full_clean(
-            exclude=_SET_BY_IMPORT, validate_unique=False, validate_constraints=False
-        )
-    except ValidationError as error:
-        messages += [f"{name}: {' '.join(m)}" for name, m in error.message_dict.items()]
+    if not _surely_valid(values):
+        # The model's own validation words the messages.
+        paper = Paper(**values)
+        try:
+            paper.full_clean(
+                exclude=_SET_BY_IMPORT,
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            messages += [
+                f"{name}: {' '.join(m)}" for name, m in error.message_dict.items()
+            ]
     for message in messages:
         text = f"entry '{record.key}' at line {record.line}: {message}"
         problems.append(ParseProblem(key=record.key, line=record.line, message=text))
-    return None if messages else paper
+    return None if messages else values
+
+
+@dataclass(frozen=True)
+class _Check:
+    """What full_clean checks of one field the import fills."""
+
+    name: str
+    blank: bool
+    length: int | None = None
+    low: int | None = None
+    high: int | None = None
+    other: bool = False  # choices or a validator not read here (e.g. a URL)
+
+
+def _field_checks() -> list[_Check]:
+    checks = []
+    for model_field in Paper._meta.concrete_fields:
+        if model_field.name in _SET_BY_IMPORT or model_field.primary_key:
+            continue
+        limits = {}
+        other = bool(model_field.choices)
+        for validator in model_field.validators:
+            kind = _LIMITS.get(type(validator))
+            if kind is None:
+                other = True
+            else:
+                limits[kind] = validator.limit_value
+        checks.append(
+            _Check(model_field.attname, model_field.blank, other=other, **limits)
+        )
+    return checks
+
+
+_LIMITS = {MaxLengthValidator: "length", MinValueValidator: "low"}
+_LIMITS[MaxValueValidator] = "high"
+_FIELD_CHECKS = _field_checks()
+
+
+def _surely_valid(values: dict) -> bool:
+    """True when full_clean could find nothing wrong with these values.
+
+    Checking lengths and ranges directly is much cheaper than full_clean; a
+    value it cannot vouch for goes to full_clean, which words the message.
+    """
+    for check in _FIELD_CHECKS:
+        value = values.get(check.name)
+        if value is None or value == "":
+            if check.blank:
+                continue
+            return False
+        if check.other or (check.length is not None and len(value) > check.length):
+            return False
+        if check.low is not None and value < check.low:
+            return False
+        if check.high is not None and value > check.high:
+            return False
+    return True
 
 
 def _explicit_protection(record: BibRecord) -> str:

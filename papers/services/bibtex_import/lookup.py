@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from django.db.models import Q
+from django.db.models import FilteredRelation, Q
 from django.db.models.functions import Lower
 
 from papers.bibtex import BibRecord, PersonName, normalise_title
 from papers.bibtex.matching import PREPRINT_YEARS, Work, is_preprint, title_key
-from papers.models import Authorship, CitationKeyAlias, Paper
+from papers.models import Author, CitationKeyAlias, Paper
 
 BATCH = 1000
+# Each paper with its venue's name and its first author's name parts, joined in.
 _FIELDS = ("pk", "citation_key", "doi", "arxiv_id", "title", "year", "venue__name")
+_FIELDS += ("first__author__von", "first__author__family")
 # Characters papers.services.papers.CITATION_KEY refuses (they break a BibTeX key
 # or a link), though some BibTeX tools write them (DBLP keys hold "/").
 _URL_UNSAFE_KEY = re.compile(r"[\s,{}()=\"#%'\\~/?&]")
@@ -30,32 +32,41 @@ def clean_key(key: str) -> str:
     return _URL_UNSAFE_KEY.sub("-", key)
 
 
-def database_works(records: list[BibRecord]) -> list[Work]:
-    """The papers any record could be: same DOI, arXiv id, or title and year.
+def _papers():
+    """Papers with their first authorship joined (no row lost when there is none)."""
+    first = FilteredRelation("authorships", condition=Q(authorships__position=0))
+    return Paper.objects.annotate(first=first)
 
-    One query per identifier kind (per thousand values), one pass over the
-    titles of the years the file covers, and one query for first authors.
+
+def database_works(records: list[BibRecord]) -> list[Work]:
+    """The papers any record could be: same DOI, arXiv id, or title key.
+
+    One query per identifier kind (per thousand values) and one pass over the
+    papers of the years the file covers, each with its first author joined in.
     """
     rows: dict[int, tuple] = {}
     dois = sorted({r.doi for r in records if r.doi})
     for chunk in chunks(dois):
-        rows.update(_rows(Paper.objects.filter(doi__in=chunk)))
+        rows.update(_rows(_papers().filter(doi__in=chunk)))
     arxiv_ids = sorted({r.arxiv_id for r in records if r.arxiv_id})
     for chunk in chunks(arxiv_ids):
-        rows.update(_rows(Paper.objects.filter(arxiv_id__in=chunk)))
+        rows.update(_rows(_papers().filter(arxiv_id__in=chunk)))
     rows.update(_same_titles(records))
-    families = _first_authors(sorted(rows))
     return [
         Work(
             key=key,
             doi=doi or "",
             arxiv_id=arxiv_id or "",
-            title_key=title_key(title, families.get(pk, ()), year),
+            title_key=title_key(title, _first_author(von, family), year),
             pk=pk,
             preprint=is_preprint(arxiv_id or "", doi or "", venue or ""),
         )
-        for pk, key, doi, arxiv_id, title, year, venue in rows.values()
+        for pk, key, doi, arxiv_id, title, year, venue, von, family in rows.values()
     ]
+
+
+def _first_author(von: str | None, family: str | None) -> tuple[PersonName, ...]:
+    return () if family is None else (PersonName(von=von, family=family),)
 
 
 def _rows(papers) -> dict[int, tuple]:
@@ -63,30 +74,48 @@ def _rows(papers) -> dict[int, tuple]:
 
 
 def _same_titles(records: list[BibRecord]) -> dict[int, tuple]:
-    """Papers with a record's normalised title, from a year close to the record's."""
-    titles = {normalise_title(r.title) for r in records}
+    """Papers with a record's title key (normalised title and first author's
+    family name), from a year close to the record's.
+
+    Only a paper whose title key is some record's can match by title. The
+    authors whose family name gives a wanted key are found first (one pass over
+    the names), then only their papers are read and their titles compared.
+    """
+    keys = {title_key(r.title, r.authors, r.year)[:2] for r in records}
+    titles = {title for title, _ in keys}
+    families = {family for _, family in keys}
     spread = range(-PREPRINT_YEARS, PREPRINT_YEARS + 1)
     years = {r.year + d for r in records if r.year is not None for d in spread}
     scope = Q(year__in=sorted(years))
     if any(r.year is None for r in records):
         scope |= Q(year__isnull=True)
+    folded: dict[tuple[str, str], str] = {}  # many authors share a family name
+    authors = []
+    for pk, *name in Author.objects.values_list("pk", "von", "family").iterator(10_000):
+        name = tuple(name)
+        key = folded.get(name)
+        if key is None:
+            key = folded[name] = _family_key(*name)
+        if key in families:
+            authors.append(pk)
     found = {}
-    papers = Paper.objects.filter(scope).values_list(*_FIELDS)
-    for row in papers.iterator(chunk_size=5000):
-        if normalise_title(row[4]) in titles:
-            found[row[0]] = row
+    # Always at least one query (no author has id 0), so that the number of
+    # lookups does not depend on the data. Large chunks: with one chunk the
+    # rows come in the papers' own order, as a paper scan would give them.
+    for index, chunk in enumerate(list(chunks(authors, 10 * BATCH)) or [[0]]):
+        first = Q(first__author_id__in=chunk)
+        if index == 0 and "" in families:
+            first |= Q(first__isnull=True)  # papers without authors
+        rows = _papers().filter(scope & first).values_list(*_FIELDS)
+        for row in rows.iterator(chunk_size=5000):
+            if normalise_title(row[4]) in titles:
+                found[row[0]] = row
     return found
 
 
-def _first_authors(pks: list[int]) -> dict[int, tuple[PersonName]]:
-    found = {}
-    for chunk in chunks(pks):
-        rows = Authorship.objects.filter(paper_id__in=chunk, position=0).values_list(
-            "paper_id", "author__von", "author__family"
-        )
-        for pk, von, family in rows:
-            found[pk] = (PersonName(von=von, family=family),)
-    return found
+def _family_key(von: str | None, family: str | None) -> str:
+    """The family part of a title key (as matching.title_key makes it)."""
+    return title_key("", _first_author(von, family), None)[1]
 
 
 class UsedKeys:

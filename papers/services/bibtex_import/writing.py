@@ -6,12 +6,14 @@ row (action "import"). The caller runs this inside one transaction.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from itertools import islice
 from typing import Any
 
-from django.db.models import F, Model
+from django.db import connection
+from django.db.models import F, JSONField, Model
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -47,58 +49,133 @@ _LOGGED_FIELDS = ("citation_key", "title", "year", "doi", "arxiv_id")
 
 def write_plan(
     created: list[Decision],
-    papers: list[Paper],
+    papers: list[dict],
     updated: list[Decision],
     *,
     actor: Any,
     notify: Callable[[str, int, int], None],
 ) -> None:
-    """Create the new papers with their relations and update the known ones."""
+    """Create the new papers (rows of field values) with their relations and
+    update the known ones."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
     records = [decision.record for decision in created]
-    venues = _venues(records, actor)
-    authors = _authors(records, actor)
+    venues = _venues(records, user)
+    authors = _authors(records, user)
     for record, paper in zip(records, papers, strict=True):
-        venue = venues.get(record.venue.lower())
-        paper.venue_id = venue.pk if venue else None
+        paper["venue_id"] = venues.get(record.venue.lower())
     for start in range(0, len(papers), BATCH):
-        Paper.objects.bulk_create(papers[start : start + BATCH])
+        batch = papers[start : start + BATCH]
+        for paper, pk in zip(batch, insert_rows(Paper, batch), strict=True):
+            paper["id"] = pk
         notify("written", min(start + BATCH, len(papers)), len(papers))
     _create_authorships(records, papers, authors)
-    _create_labels(records, papers, actor)
+    _create_labels(records, papers, user)
     log_imports(
-        actor,
-        (
-            (paper, {name: [None, getattr(paper, name)] for name in _LOGGED_FIELDS})
-            for paper in papers
-        ),
+        user,
+        "papers.paper",
+        ((paper["id"], _paper_repr(paper), _logged_fields(paper)) for paper in papers),
     )
     _update_known(updated, actor)
 
 
-def log_imports(actor: Any, entries: Iterable[tuple[Model, dict]]) -> None:
-    """One change-log row (action "import") per written row, inserted in bulk.
+def _paper_repr(paper: dict) -> str:
+    """str() of the Paper the row becomes."""
+    title, year = paper["title"], paper.get("year")
+    return f"{title} ({year})" if year else title
 
-    The rows are those history.services.change_record writes; one INSERT per
-    thousand rows instead of one per row keeps a large import fast.
+
+def _logged_fields(paper: dict) -> dict:
+    return {name: [None, paper.get(name)] for name in _LOGGED_FIELDS}
+
+
+def insert_rows(model: type[Model], rows: list[dict]) -> list[int]:
+    """Insert rows (field attname -> value; other fields take their defaults)
+    and return their ids, in order.
+
+    On PostgreSQL the ids are drawn from the table's sequence and the rows sent
+    with COPY; elsewhere they go through bulk_create.
     """
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    rows = (
-        Change(
-            actor=user,
-            action=Action.IMPORT,
-            target_type=target._meta.label_lower,
-            target_id=str(target.pk),
-            target_repr=str(target)[:300],
-            changes=changes,
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        objects = [model(**row) for row in rows]
+        model.objects.bulk_create(objects, batch_size=BATCH)
+        return [obj.pk for obj in objects]
+    meta, quote = model._meta, connection.ops.quote_name
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    defaults = _defaults(fields)
+    columns = ", ".join(quote(f.column) for f in [meta.pk, *fields])
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s))"
+            " FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(rows)],
         )
-        for target, changes in entries
+        ids = [pk for (pk,) in cursor.fetchall()]
+        sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:
+            for pk, row in zip(ids, rows, strict=True):
+                copy.write_row(
+                    [pk]
+                    + [
+                        prepare(row[name]) if name in row else default
+                        for name, prepare, default in defaults
+                    ]
+                )
+    return ids
+
+
+def _defaults(fields: list) -> list[tuple[str, Callable, Any]]:
+    """(attname, value preparation, prepared default) for each field."""
+    now = timezone.now()
+    found = []
+    for field in fields:
+        if isinstance(field, JSONField):
+            encoder = field.encoder
+
+            def prepare(value, encoder=encoder):
+                return json.dumps(value, cls=encoder)
+
+        else:
+            prepare = _same
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            default = now
+        else:
+            default = prepare(field.get_default())
+        found.append((field.attname, prepare, default))
+    return found
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def log_imports(
+    user: Any, target_type: str, entries: Iterable[tuple[int, str, dict]]
+) -> None:
+    """One change-log row (action "import") per (id, str(), changes) of a
+    written row of target_type, inserted in bulk.
+
+    The rows are those history.services.change_record writes; one bulk insert
+    instead of one INSERT per row keeps a large import fast.
+    """
+    rows = (
+        {
+            "actor_id": user.pk if user is not None else None,
+            "action": Action.IMPORT.value,
+            "target_type": target_type,
+            "target_id": str(pk),
+            "target_repr": text[:300],
+            "changes": changes,
+        }
+        for pk, text, changes in entries
     )
-    while batch := list(islice(rows, BATCH)):
-        Change.objects.bulk_create(batch)
+    while batch := list(islice(rows, 5 * BATCH)):
+        insert_rows(Change, batch)
 
 
-def _venues(records: list[BibRecord], actor: Any) -> dict[str, Venue]:
-    """Venues by lower-case name (matched ignoring case), created where missing."""
+def _venues(records: list[BibRecord], user: Any) -> dict[str, int]:
+    """Venue ids by lower-case name (matched ignoring case), created where missing."""
     wanted: dict[str, BibRecord] = {}
     for record in records:
         if record.venue:
@@ -106,32 +183,33 @@ def _venues(records: list[BibRecord], actor: Any) -> dict[str, Venue]:
     found = {}
     for chunk in chunks(sorted(wanted)):
         rows = Venue.objects.annotate(folded=Lower("name")).filter(folded__in=chunk)
-        found.update({venue.name.lower(): venue for venue in rows})
+        found.update({name.lower(): pk for pk, name in rows.values_list("pk", "name")})
     missing = [_new_venue(r) for name, r in wanted.items() if name not in found]
-    Venue.objects.bulk_create(missing, batch_size=BATCH)
-    for venue in missing:
-        change_record(
-            actor=actor,
-            action=Action.IMPORT,
-            target=venue,
-            changes={"name": venue.name},
-        )
-        found[venue.name.lower()] = venue
+    for row, pk in zip(missing, insert_rows(Venue, missing), strict=True):
+        found[row["name"].lower()] = pk
+    log_imports(
+        user,
+        "papers.venue",
+        (
+            (found[row["name"].lower()], row["name"], {"name": row["name"]})
+            for row in missing
+        ),
+    )
     return found
 
 
-def _new_venue(record: BibRecord) -> Venue:
+def _new_venue(record: BibRecord) -> dict:
     kind = _VENUE_KINDS.get(record.entry_type, VenueKind.OTHER)
     if record.venue.lower() in _PREPRINT_VENUES:
         kind = VenueKind.PREPRINT
-    return Venue(name=record.venue, kind=kind)
+    return {"name": record.venue, "kind": kind.value}
 
 
 def name_parts(name) -> tuple[str, str, str, str]:
     return (name.given, name.von, name.family, name.suffix)
 
 
-def _authors(records: list[BibRecord], actor: Any) -> dict[tuple, int]:
+def _authors(records: list[BibRecord], user: Any) -> dict[tuple, int]:
     """Author ids by their four name parts, created where missing."""
     wanted = {name_parts(name) for record in records for name in record.authors}
     found: dict[tuple, int] = {}
@@ -140,51 +218,67 @@ def _authors(records: list[BibRecord], actor: Any) -> dict[tuple, int]:
         for pk, *parts in rows.values_list("pk", *NAME_PARTS):
             found[tuple(parts)] = pk
     missing = [
-        Author(**dict(zip(NAME_PARTS, parts, strict=True)))
+        dict(zip(NAME_PARTS, parts, strict=True))
         for parts in sorted(wanted - set(found))
     ]
-    Author.objects.bulk_create(missing, batch_size=BATCH)
+    ids = insert_rows(Author, missing)
     log_imports(
-        actor,
-        ((a, {name: getattr(a, name) for name in NAME_PARTS}) for a in missing),
+        user,
+        "papers.author",
+        ((pk, _display_name(row), row) for pk, row in zip(ids, missing, strict=True)),
     )
-    found.update({name_parts(author): author.pk for author in missing})
+    for pk, row in zip(ids, missing, strict=True):
+        found[tuple(row.values())] = pk
     return found
 
 
-def _create_authorships(records, papers: list[Paper], authors) -> None:
+def _display_name(parts: dict) -> str:
+    """Author.display_name of the row."""
+    name = " ".join(parts[p] for p in ("given", "von", "family") if parts[p])
+    return f"{name}, {parts['suffix']}" if parts["suffix"] else name
+
+
+def _create_authorships(records, papers: list[dict], authors) -> None:
     rows = [
-        Authorship(
-            paper_id=paper.pk, author_id=authors[name_parts(name)], position=position
-        )
+        {
+            "paper_id": paper["id"],
+            "author_id": authors[name_parts(name)],
+            "position": position,
+        }
         for record, paper in zip(records, papers, strict=True)
         for position, name in enumerate(record.authors)
     ]
-    Authorship.objects.bulk_create(rows, batch_size=5 * BATCH)
+    for start in range(0, len(rows), 5 * BATCH):
+        insert_rows(Authorship, rows[start : start + 5 * BATCH])
 
 
-def _create_labels(records, papers: list[Paper], actor: Any) -> None:
+def _create_labels(records, papers: list[dict], user: Any) -> None:
     """Labels for keywords written "kind:slug" that name a taxonomy node."""
     wanted = [node_references(r.extra.get("keywords", "")) for r in records]
     slugs = {slug for references in wanted for _, slug in references}
     if not slugs:
         return
-    nodes = {(n.kind, n.slug): n for n in Node.objects.filter(slug__in=slugs)}
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    labels = [
-        Label(
-            paper=paper,
-            node=nodes[reference],
-            source=LabelSource.IMPORT,
-            provenance=Provenance.CURATED,
-            evidence="BibTeX keywords",
-            created_by=user,
+    nodes = {
+        (kind, slug): pk
+        for pk, kind, slug in Node.objects.filter(slug__in=slugs).values_list(
+            "pk", "kind", "slug"
         )
+    }
+    labels = [
+        {
+            "paper_id": paper["id"],
+            "node_id": nodes[reference],
+            "source": LabelSource.IMPORT.value,
+            "provenance": Provenance.CURATED.value,
+            "evidence": "BibTeX keywords",
+            "created_by_id": user.pk if user is not None else None,
+        }
         for paper, references in zip(papers, wanted, strict=True)
         for reference in references
         if reference in nodes
     ]
-    Label.objects.bulk_create(labels, batch_size=BATCH)
+    for start in range(0, len(labels), BATCH):
+        insert_rows(Label, labels[start : start + BATCH])
 
 
 def node_references(keywords: str) -> list[tuple[str, str]]:
