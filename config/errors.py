@@ -39,3 +39,16 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if outage:
         response["Retry-After"] = RETRY_AFTER_SECONDS
     return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: the API answers in its JSON shape, pages with a page."""
+    message = (
+        "CSRF check failed: send the csrftoken cookie's value in the X-CSRFToken "
+        "header, or authenticate with a token."
+    )
+    if wants_json(request):
+        body = {"error": {"code": "csrf_failed", "message": message}}
+        return JsonResponse(body, status=403)
+    template = loader.get_template("403_csrf.html")
+    return HttpResponse(template.render({"reason": reason}, request), status=403)

@@ -335,3 +335,18 @@ def test_pages_refuse_nul_characters_with_a_400_page(client, survey, path):
     assert "Null characters are not allowed" in response.content.decode() or (
         "NUL character" in response.content.decode()
     )
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/citations/%C2%84/", "/api/v1/labels/abc/", "/api/v1/nowhere/"]
+)
+def test_writes_to_no_endpoint_are_a_json_404_even_with_a_session(
+    page_client, method, path
+):
+    client = page_client("curator", csrf=True)
+    before = row_counts()
+    response = getattr(client, method)(path)
+    assert response.status_code == 404
+    assert "No API endpoint at" in error_message(response)
+    assert row_counts() == before
