@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from maps import selectors
 from maps.stats import TREND_KINDS
 from papers import graph as literature
+from papers.exports import attachment
 from papers.filtersets import PaperFilterSet
 from papers.models import Paper
 from taxonomy.models import Kind
@@ -118,7 +119,7 @@ def graph_download(graph, fmt: str, name: str) -> HttpResponse:
     response = HttpResponse(
         literature.export_text(graph, fmt), content_type=f"{media}; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+    response["Content-Disposition"] = attachment(name, extension)
     return response
 
 
@@ -285,8 +286,9 @@ class TrendsView(MapAPIView):
             response = HttpResponse(
                 table.to_csv(), content_type="text/csv; charset=utf-8"
             )
-            filename = f"papers-per-year-by-{kind}.csv"
-            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            response["Content-Disposition"] = attachment(
+                f"papers-per-year-by-{kind}", "csv"
+            )
             return response
         return Response(
             {

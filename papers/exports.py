@@ -9,7 +9,9 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
+from urllib.parse import quote
 
 from django.db.models import QuerySet
 
@@ -52,8 +54,41 @@ def export_content_type(fmt: str) -> str:
 
 def export_filename(fmt: str, stem: str) -> str:
     """A safe download name: letters, digits, '-', '_' and '.', then the extension."""
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip(".-")[:80] or "papers"
-    return f"{safe}.{EXPORT_FORMATS[fmt][1]}"
+    return f"{_safe_stem(stem, ascii_only=True)}.{EXPORT_FORMATS[fmt][1]}"
+
+
+def _safe_stem(stem: str, *, ascii_only: bool, default: str = "papers") -> str:
+    """The stem with every run of other characters than letters, digits, '.',
+    '-' and '_' made one '-' (no path separator, quote, control character or
+    space survives); ASCII-only folds accents first ("Müller" -> "Muller")."""
+    if ascii_only:
+        stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+        allowed = r"[^A-Za-z0-9._-]+"
+    else:
+        stem = unicodedata.normalize("NFC", stem)
+        allowed = r"[^\w.-]+"
+    return (
+        re.sub(allowed, "-", stem, flags=re.ASCII if ascii_only else 0).strip(".-")[:80]
+        or default
+    )
+
+
+def attachment(stem: str, extension: str, *, default: str = "download") -> str:
+    """The Content-Disposition value of a download named after ``stem`` (a
+    citation key, query text...): an ASCII ``filename`` of [A-Za-z0-9._-] only,
+    quoted, plus RFC 6266's ``filename*`` (UTF-8) when the name has other letters.
+    """
+    ascii_name = f"{_safe_stem(stem, ascii_only=True, default=default)}.{extension}"
+    value = f'attachment; filename="{ascii_name}"'
+    unicode_name = f"{_safe_stem(stem, ascii_only=False, default=default)}.{extension}"
+    if unicode_name != ascii_name:
+        value += f"; filename*=UTF-8''{quote(unicode_name, safe='')}"
+    return value
+
+
+def export_attachment(fmt: str, stem: str) -> str:
+    """The Content-Disposition value of an export in fmt named after stem."""
+    return attachment(stem, EXPORT_FORMATS[fmt][1], default="papers")
 
 
 def _authorships(paper: Paper) -> list:

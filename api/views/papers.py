@@ -27,8 +27,8 @@ from api.serializers.papers import (
 from api.views.base import StrictQueryMixin, flag
 from papers.exports import (
     EXPORT_FORMATS,
+    export_attachment,
     export_content_type,
-    export_filename,
     export_stream,
 )
 from papers.filtersets import ORDERINGS, PaperFilterSet, ordering_name
@@ -231,6 +231,5 @@ class PaperViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         response = StreamingHttpResponse(
             export_stream(papers, fmt), content_type=export_content_type(fmt)
         )
-        filename = export_filename(fmt, stem)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Content-Disposition"] = export_attachment(fmt, stem)
         return response

@@ -166,7 +166,7 @@ def _written_name(name: PersonName, latex: bool) -> str:
 
 
 def _title(record: BibRecord, esc) -> str:
-    if record.title_protected:
+    if record.title_protected and _balanced(record.title_protected):
         return _escape_keeping_braces(record.title_protected, esc)
     words = record.title.split()  # the same words as _WORD finds
     if all(word[1:] == word[1:].lower() for word in words):
@@ -183,6 +183,20 @@ def implied_protection(title: str) -> str:
     gives the same entry.
     """
     return " ".join(_protect_word(word, str) for word in _WORD.findall(title))
+
+
+def _balanced(text: str) -> bool:
+    """Whether the braces of text pair up, so that keeping them cannot close the
+    field early; an unbalanced protected title is not used (the title is)."""
+    depth = 0
+    for char in text:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 def _escape_keeping_braces(text: str, esc) -> str:
