@@ -139,6 +139,17 @@ def _export_memory(results):
     return text, growth <= 0.10
 
 
+def _build(field, limit, unit):
+    def measure(results):
+        build = results["build_map"]
+        if build.get("status") != "ok":
+            raise KeyError("build_map")
+        value = build[field]
+        return f"{value:,.1f} {unit}", value <= limit
+
+    return measure
+
+
 GOALS = [
     Goal("list", "Paper list p95", "<= 25 ms", _p95("list", 25)),
     Goal("list_ratio", "Paper list vs raw SQL (p95)", "<= 2.5x", _ratio("list", 2.5)),
@@ -185,6 +196,27 @@ GOALS = [
         "Export peak memory, 100k vs 10k entries",
         "within 10%",
         _export_memory,
+    ),
+    Goal("map", "One-paper map p95 (API)", "<= 50 ms", _p95("map", 50)),
+    Goal("map_page", "One-paper map page p95", "<= 50 ms", _p95("map_page", 50)),
+    Goal(
+        "set_map",
+        "Map of a 500-paper filtered set p95 (API)",
+        "<= 300 ms",
+        _p95("set_map", 300),
+    ),
+    Goal(
+        "set_map_page",
+        "Map of a 500-paper filtered set, page p95",
+        "<= 300 ms",
+        _p95("set_map_page", 300),
+    ),
+    Goal("build_time", "build_map time", "<= 60 s", _build("seconds", 60, "s")),
+    Goal(
+        "build_memory",
+        "build_map peak memory",
+        "<= 1,536 MiB",
+        _build("peak_mib", 1536, "MiB"),
     ),
 ]
 

@@ -7,7 +7,7 @@ does not exist yet is reported as "not available yet" instead of failing.
 
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.db.models import Count
@@ -33,6 +33,8 @@ class Choices:
     year_max: int = 2024
     detail_keys: tuple[str, ...] = ()
     map_keys: tuple[str, ...] = ()
+    #: filters selecting about SET_MAP_TARGET papers, for the map of a set
+    set_filter: dict = field(default_factory=dict)
     selective: str = words.RARE_WORDS[0]
     broad: str = words.COMMON_TERM
 
@@ -87,7 +89,51 @@ def choose(seed: int = 7) -> Choices:
         node_groups={"modality_ids": modality_ids, "method_ids": method_ids},
         detail_keys=tuple(keys[:10]),
         map_keys=tuple(keys[10:15] or keys[:5]),
+        set_filter=set_filter(),
     )
+
+
+#: Papers wanted in the filtered set whose map is measured.
+SET_MAP_TARGET = 500
+
+
+def set_filter(target: int = SET_MAP_TARGET) -> dict:
+    """Filters selecting about `target` published papers: the taxonomy node
+    (modality, application or method, sub-nodes included) with the fewest
+    papers at or above `target` (else the one with most), narrowed to its
+    latest years, from the newest back until `target` is reached."""
+    from papers.models import Label, Paper, Status
+    from taxonomy.models import Node
+    from taxonomy.selectors import descendant_ids
+
+    sizes = []
+    for node in Node.objects.filter(kind__in=["modality", "application", "method"]):
+        ids = descendant_ids([node.pk])
+        papers = Label.objects.filter(node__in=ids, paper__status=Status.PUBLISHED)
+        count = papers.values("paper_id").distinct().count()
+        sizes.append((count < target, count if count >= target else -count,
+                      node.kind, node.slug, ids))  # fmt: skip
+    if not sizes:
+        return {}
+    _, count, kind, slug, ids = min(sizes)
+    chosen = {kind: slug}
+    if abs(count) <= target:
+        return chosen
+    years = (
+        Paper.objects.published()
+        .filter(labels__node__in=ids, year__isnull=False)
+        .values("year")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("-year")
+        .values_list("year", "n")
+    )
+    total = 0
+    for year, n in years:
+        total += n
+        if total >= target:
+            chosen["year_min"] = year
+            break
+    return chosen
 
 
 def available(path: str) -> bool:
@@ -259,21 +305,48 @@ def search_figures(bench: Bench, choices: Choices) -> list[Figure]:
     return figures
 
 
+def page_storage():
+    """Pages render static URLs; with DEBUG off those need the collected
+    manifest, which the bench does not build: plain static storage instead
+    (the same work per page, bar a manifest lookup)."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    storages = dict(settings.STORAGES)
+    storages["staticfiles"] = {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+    }
+    return override_settings(STORAGES=storages)
+
+
 def graph_figures(bench: Bench, choices: Choices) -> list[Figure]:
+    """Similar papers and the map of one paper (API and page), and the map of
+    a filtered set of about SET_MAP_TARGET papers (API and page)."""
+    keys = choices.map_keys
+    query = urlencode(choices.set_filter)
+    measured = [
+        ("similar papers", [f"/api/v1/papers/{k}/similar" for k in keys], True),
+        ("one-paper map", [f"/api/v1/papers/{k}/map" for k in keys], True),
+        ("one-paper map page", [f"/papers/{k}/map/" for k in keys], False),
+        (f"map of a filtered set ({query})", [f"/api/v1/map?{query}"], True),
+        (f"map of a filtered set, page ({query})", [f"/map/?{query}"], False),
+    ]
     figures = []
-    for name, suffix in (("similar papers", "similar"), ("one-paper map", "map")):
-        paths = [f"/api/v1/papers/{key}/{suffix}" for key in choices.map_keys]
-        bodies = {p: get(bench.client, p)[1] for p in paths[:1]}
-        shown = keys_in(next(iter(bodies.values()))) if bodies else []
-        figure = bench.endpoint(
-            name,
-            paths,
-            (lambda shown=shown: baselines.papers_by_key(bench.raw, shown))
-            if shown
-            else None,
-            repeat=max(5, bench.repeat // 3),
-        )
-        if shown:
-            figure.note = f"baseline: the rows of the {len(shown)} papers shown"
-        figures.append(figure)
+    with page_storage():
+        for name, paths, floor in measured:
+            body = get(bench.client, paths[0])[1] if floor else b""
+            shown = keys_in(body)
+            figure = bench.endpoint(
+                name,
+                paths,
+                (lambda shown=shown: baselines.papers_by_key(bench.raw, shown))
+                if shown
+                else None,
+                repeat=max(5, bench.repeat // 3),
+            )
+            if shown:
+                figure.note = f"baseline: the rows of the {len(shown)} papers shown"
+            if figure.status == "ok" and paths[0].startswith("/api/v1/map"):
+                figure.extra["nodes"] = len(json.loads(body).get("nodes", []))
+            figures.append(figure)
     return figures

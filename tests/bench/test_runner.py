@@ -112,3 +112,43 @@ def test_raw_sql_baselines_fetch_what_the_api_answers(survey):
         floor_detail = json.loads(baselines.detail(raw, key))
         for field in ("title", "reference_count", "cited_by_count"):
             assert floor_detail[field] == detail[field]
+
+
+def test_report_has_the_map_and_build_goals():
+    fast = Figure(name="one-paper map", p50_ms=20, p95_ms=40).as_dict()
+    slow = Figure(name="set map", p50_ms=200, p95_ms=350).as_dict()
+    results = _results(map=fast, set_map=slow)
+    results["build_map"] = {"status": "ok", "seconds": 14.2, "peak_mib": 2048.0}
+    text = report.render(results)
+    assert "| One-paper map p95 (API) | <= 50 ms | 40.0 ms | met |" in text
+    assert (
+        "| Map of a 500-paper filtered set p95 (API) | <= 300 ms | 350.0 ms"
+        " | **missed** |"
+    ) in text
+    assert "| build_map time | <= 60 s | 14.2 s | met |" in text
+    assert "| build_map peak memory | <= 1,536 MiB | 2,048.0 MiB | **missed** |" in text
+    assert "- **One-paper map page p95**: not measured." in text
+
+
+@pytest.mark.django_db
+def test_set_filter_selects_about_the_target_number_of_papers(survey):
+    from urllib.parse import urlencode
+
+    from django.http import QueryDict
+
+    from papers.filtersets import PaperFilterSet
+    from papers.models import Paper
+
+    def matches(filters):
+        query = QueryDict(urlencode(filters))
+        found = PaperFilterSet(query, queryset=Paper.objects.published())
+        assert found.is_valid(), found.errors
+        return found.qs.count()
+
+    chosen = scenarios.set_filter(target=20)
+    count = matches(chosen)
+    assert count >= 20
+    if "year_min" in chosen:
+        later = {**chosen, "year_min": chosen["year_min"] + 1}
+        assert matches(later) < 20
+    assert scenarios.set_filter(target=20) == chosen
