@@ -11,13 +11,14 @@ import django_filters
 from django import forms
 from django.db.models import IntegerField, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from papers.models import Authorship, Label, Paper, Venue
 from papers.selectors import paper_search
 from taxonomy.models import Dataset, Kind, Node, Provenance
-from taxonomy.selectors import descendant_ids
+from taxonomy.selectors import TaxonomyMap, taxonomy_map
 
 NODE_PARAMETERS = {
     "modality": Kind.MODALITY,
@@ -46,6 +47,9 @@ ORDERING_CHOICES = [
     ("cite_count", "Least cited first"),
     ("relevance", "Relevance (with q)"),
 ]
+#: Relevance ranks at most this many matches: the newest ones when more match
+#: (ranking every match of a common word would read tens of thousands of rows).
+MAX_RANKED = 1_000
 
 
 def ordering_name(*, requested: str | None, searching: bool) -> str:
@@ -53,16 +57,29 @@ def ordering_name(*, requested: str | None, searching: bool) -> str:
     return requested or ("relevance" if searching else "-year")
 
 
-def ordered(papers: QuerySet[Paper], name: str) -> QuerySet[Paper]:
-    """Papers sorted by the named ordering; nulls sort as the lowest value."""
+def sort_year() -> Coalesce:
+    """The year papers sort on (none sorts as 0); papers/migrations/0007 indexes it."""
     # Signed output fields: -1 is outside a positive field's range, and Django
     # turns lookups with out-of-range values into "matches nothing".
+    return Coalesce("year", 0, output_field=IntegerField())
+
+
+def ordered(papers: QuerySet[Paper], name: str) -> QuerySet[Paper]:
+    """Papers sorted by the named ordering; nulls sort as the lowest value."""
     papers = papers.annotate(
-        sort_year=Coalesce("year", 0, output_field=IntegerField()),
+        sort_year=sort_year(),
         sort_cites=Coalesce("cite_count", -1, output_field=IntegerField()),
     )
-    keys = ORDERINGS[name]
-    return papers.order_by(*(f"-{key}" if desc else key for key, desc in keys))
+    if name == "relevance":
+        newest = sort_keys(ORDERINGS["-year"])
+        papers = papers.filter(
+            pk__in=papers.order_by(*newest).values("pk")[:MAX_RANKED]
+        )
+    return papers.order_by(*sort_keys(ORDERINGS[name]))
+
+
+def sort_keys(keys: tuple[tuple[str, bool], ...]) -> list[str]:
+    return [f"-{key}" if desc else key for key, desc in keys]
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -73,16 +90,49 @@ class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
         super().__init__(to_field_name="slug", **kwargs)
 
 
-class NodeSlugFilter(SlugsFilter):
-    """Repeatable node slugs of one kind; unknown slugs are a validation error."""
+class NodeSlugsField(forms.Field):
+    """Node slugs of one kind, looked up in the taxonomy map; unknown ones are
+    invalid. Cleans to the nodes."""
+
+    widget = forms.SelectMultiple
+
+    def __init__(self, *, kind: str, taxonomy, **kwargs):
+        self.kind, self.taxonomy = kind, taxonomy
+        super().__init__(**kwargs)
+
+    def clean(self, value) -> list[Node]:
+        slugs = [str(slug) for slug in value or []]
+        if not slugs:
+            return super().clean(slugs) or []
+        known = self.taxonomy().by_slug
+        for slug in slugs:
+            if (self.kind, slug) not in known:
+                raise forms.ValidationError(
+                    "Select a valid choice. %(value)s is not one of the "
+                    "available choices.",
+                    code="invalid_choice",
+                    params={"value": slug[:100]},
+                )
+        return [known[(self.kind, slug)] for slug in slugs]
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class NodeSlugFilter(django_filters.Filter):
+    """Repeatable node slugs of one kind; unknown slugs are a validation error.
+    Slugs are resolved with the filter set's taxonomy map (no query per slug)."""
+
+    field_class = NodeSlugsField
 
     def __init__(self, kind: str, **kwargs):
         self.kind = kind
-        super().__init__(
-            queryset=Node.objects.filter(kind=kind),
-            method="filter_nodes",
-            **kwargs,
-        )
+        super().__init__(method="filter_nodes", **kwargs)
+
+    @property
+    def field(self):
+        parent = getattr(self, "parent", None)  # unbound while the schema is built
+        taxonomy = parent.taxonomy if parent is not None else taxonomy_map
+        self.extra.update(kind=self.kind, taxonomy=taxonomy)
+        return super().field
 
 
 class BoundedIdsField(forms.ModelMultipleChoiceField):
@@ -105,6 +155,14 @@ class YearFilter(django_filters.NumberFilter):
 
     def __init__(self, **kwargs):
         super().__init__(field_name="year", min_value=0, max_value=9999, **kwargs)
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        # Bounds on the sort year (papers without a year excluded), which the
+        # newest-first index reads as a range: year <= v alone it cannot use.
+        bound = GreaterThanOrEqual if self.lookup_expr == "gte" else LessThanOrEqual
+        return qs.filter(bound(sort_year(), value), year__isnull=False)
 
 
 class PaperFilterForm(forms.Form):
@@ -171,6 +229,18 @@ class PaperFilterSet(django_filters.FilterSet):
         fields: list[str] = []
         form = PaperFilterForm
 
+    def taxonomy(self) -> TaxonomyMap:
+        """The taxonomy map, read at most once per filter set."""
+        if not hasattr(self, "_taxonomy"):
+            self._taxonomy = taxonomy_map()
+        return self._taxonomy
+
+    @property
+    def filters_nothing(self) -> bool:
+        """No parameter narrows the papers (ordering aside); after validation."""
+        data = getattr(self.form, "cleaned_data", {})
+        return not any(v for name, v in data.items() if name != "ordering")
+
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
         for name, value in data.items():
@@ -195,7 +265,7 @@ class PaperFilterSet(django_filters.FilterSet):
         if not nodes:  # an empty queryset, which django-filter does not skip
             return queryset
         labels = Label.objects.filter(
-            node__in=descendant_ids([node.pk for node in nodes])
+            node__in=self.taxonomy().descendants(node.pk for node in nodes)
         )
         provenance = self.form.cleaned_data.get("provenance")
         if provenance:

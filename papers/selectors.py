@@ -1,30 +1,37 @@
 """Reads of papers: lists, details and counts; the only place that prefetches."""
 
-from collections import defaultdict
-
 from django.conf import settings
 from django.contrib.postgres.search import (
     CombinedSearchVector,
     SearchQuery,
     SearchRank,
     SearchVector,
+    SearchVectorField,
 )
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
+    Expression,
     ExpressionWrapper,
     F,
     FloatField,
+    IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
+from django.db.models.expressions import Col
+from django.db.models.functions import Coalesce
 
-from papers.models import Authorship, Label, Paper, Status
+from papers.models import Authorship, Citation, Label, Paper, Status
+from taxonomy.cache import cached
 from taxonomy.models import Kind, Node
-from taxonomy.selectors import descendant_ids, paper_counts
+from taxonomy.selectors import TaxonomyMap, descendant_ids, taxonomy_map
 
 
 def paper_list() -> QuerySet[Paper]:
@@ -46,12 +53,29 @@ def paper_detail(*, key: str) -> Paper:
     return (
         paper_list()
         .prefetch_related("datasets", "results__dataset", "results__metric")
-        .annotate(
-            reference_count=Count("citations_out", distinct=True),
-            cited_by_count=Count("citations_in", distinct=True),
-        )
+        .annotate(**citation_counts())
         .get(citation_key=key)
     )
+
+
+def _citations_counted(by: str) -> Subquery:
+    rows = (
+        Citation.objects.filter(**{by: OuterRef("pk")})
+        .order_by()
+        .values(by)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0, output_field=IntegerField())
+
+
+def citation_counts() -> dict[str, Expression]:
+    """reference_count and cited_by_count of a paper, each one indexed count
+    (joining both citation lists to one row multiplies them before counting)."""
+    return {
+        "reference_count": _citations_counted("citing"),
+        "cited_by_count": _citations_counted("cited"),
+    }
 
 
 def paper_references(paper: Paper) -> QuerySet[Paper]:
@@ -68,12 +92,58 @@ def survey_paper() -> Paper | None:
 
 
 def node_paper_counts(papers: QuerySet[Paper] | None = None) -> dict[int, int]:
-    """Papers per node, descendants included, over `papers` (default: published)."""
-    papers = Paper.objects.published() if papers is None else papers
-    pairs = Label.objects.filter(paper__in=papers.values("pk")).values_list(
-        "node_id", "paper_id"
+    """Papers per node, descendants included, over `papers` (default: published,
+    cached for the current data generation)."""
+    if papers is None:
+        return cached(
+            "published-node-counts",
+            lambda using: _node_counts(Paper.objects.using(using).published()),
+        )
+    return _node_counts(papers)
+
+
+def _node_counts(
+    papers: QuerySet[Paper], taxonomy: TaxonomyMap | None = None
+) -> dict[int, int]:
+    """Distinct papers per node, each paper counted at its node and every
+    ancestor, in one GROUP BY (see _counts_sql)."""
+    nodes, _ = _counts(papers, taxonomy or taxonomy_map(), with_years=False)
+    return nodes
+
+
+def _counts_sql(papers: QuerySet[Paper], taxonomy: TaxonomyMap, with_years: bool):
+    """SQL counting the papers per node (through the node's ancestry: each
+    label joins a VALUES list of (node, ancestor) pairs from the taxonomy map,
+    so a paper counts once at every node above its labels) and, with_years,
+    per year; the papers are selected once, in a CTE both counts read."""
+    pairs = [(pk, up) for pk in taxonomy.nodes for up in taxonomy.ancestry(pk)]
+    ancestry = ", ".join(f"({int(pk)}, {int(up)})" for pk, up in pairs) or "(0, 0)"
+    inner, params = papers.order_by().values_list("pk", "year").query.sql_with_params()
+    label = Label._meta.db_table
+    sql = (
+        f"WITH counted (id, year) AS ({inner})"
+        f" SELECT 'node', ancestry.column2, COUNT(DISTINCT {label}.paper_id)"
+        f" FROM {label} JOIN (VALUES {ancestry}) AS ancestry"
+        f" ON ancestry.column1 = {label}.node_id"
+        f" WHERE {label}.paper_id IN (SELECT id FROM counted)"
+        " GROUP BY ancestry.column2"
     )
-    return paper_counts(pairs)
+    if with_years:
+        sql += " UNION ALL SELECT 'year', year, COUNT(*) FROM counted GROUP BY year"
+    return sql, params
+
+
+def _counts(
+    papers: QuerySet[Paper], taxonomy: TaxonomyMap, with_years: bool = True
+) -> tuple[dict[int, int], dict[int | None, int]]:
+    """({node id: papers}, {year: papers}) over `papers`, in one query."""
+    sql, params = _counts_sql(papers, taxonomy, with_years)
+    counts: dict[str, dict] = {"node": {}, "year": {}}
+    with connections[papers.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        for what, key, n in cursor.fetchall():
+            counts[what][key] = n
+    return counts["node"], counts["year"]
 
 
 def recent_papers(limit: int = 5) -> QuerySet[Paper]:
@@ -102,7 +172,8 @@ def paper_list_all() -> QuerySet[Paper]:
 def search_vector() -> CombinedSearchVector:
     """Title (weight A), abstract (B) and author names (C).
 
-    papers/migrations/0005 indexes exactly this expression on PostgreSQL.
+    papers/migrations/0006 stores exactly this vector in the search_document
+    column on PostgreSQL (SearchDocument reads it).
     """
     return (
         SearchVector("title", weight="A", config="english")
@@ -111,19 +182,37 @@ def search_vector() -> CombinedSearchVector:
     )
 
 
+class SearchDocument(Expression):
+    """The stored search_document column of papers (PostgreSQL only; not a
+    model field, see papers/migrations/0006), read from the query's paper table."""
+
+    output_field = SearchVectorField()
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        return Col(query.get_initial_alias(), _search_document_column())
+
+
+def _search_document_column() -> SearchVectorField:
+    column = SearchVectorField()
+    column.set_attributes_from_name("search_document")
+    column.model = Paper  # names it in expression identities; not a model field
+    return column
+
+
 def paper_search(papers: QuerySet[Paper], text: str) -> QuerySet[Paper]:
     """Papers matching free text, annotated with `relevance` (higher is better).
 
     PostgreSQL: full-text search with web-search syntax (websearch_to_tsquery
-    never fails on operator characters). SQLite: every word must occur in the
-    title, abstract or authors; "-word" excludes; relevance weighs where it occurs.
+    never fails on operator characters) over the stored, GIN-indexed document.
+    SQLite: every word must occur in the title, abstract or authors; "-word"
+    excludes; relevance weighs where it occurs.
     """
     if settings.IS_POSTGRES:
         query = SearchQuery(text, search_type="websearch", config="english")
         return (
-            papers.annotate(search=search_vector())
-            .filter(search=query)
-            .annotate(relevance=SearchRank(F("search"), query))
+            papers.alias(search_document=SearchDocument())
+            .filter(search_document=query)
+            .annotate(relevance=SearchRank(F("search_document"), query))
         )
     return _substring_search(papers, text)
 
@@ -153,51 +242,37 @@ def _substring_search(papers: QuerySet[Paper], text: str) -> QuerySet[Paper]:
 FACET_KINDS = (Kind.MODALITY, Kind.APPLICATION, Kind.METHOD)
 
 
-def paper_facets(papers: QuerySet[Paper]) -> dict[str, list[dict]]:
-    """Counts of `papers` per modality, application, method (descendants
-    included; every node listed, in tree order) and per year, in three queries.
-    """
-    ids = papers.order_by().values("pk")
-    nodes = list(Node.objects.filter(kind__in=FACET_KINDS).select_related("parent"))
-    below: dict[int, list[int]] = defaultdict(list)
-    for node in nodes:
-        if node.parent_id:
-            below[node.parent_id].append(node.pk)
-    counts = Label.objects.filter(paper__in=ids).aggregate(
-        **{
-            f"n{node.pk}": Count(
-                "paper", distinct=True, filter=Q(node__in=_subtree(node.pk, below))
-            )
-            for node in nodes
-        }
-    )
+def paper_facets(papers: QuerySet[Paper] | None = None) -> dict[str, list[dict]]:
+    """Counts of `papers` (default: every published paper, cached for the
+    current data generation) per modality, application, method (descendants
+    included; every node listed, in tree order) and per year."""
+    if papers is None:
+        return cached(
+            "published-facets",
+            lambda using: _facets(Paper.objects.using(using).published()),
+        )
+    return _facets(papers)
+
+
+def _facets(papers: QuerySet[Paper]) -> dict[str, list[dict]]:
+    taxonomy = taxonomy_map()
+    counts, years = _counts(papers, taxonomy)
     facets: dict[str, list[dict]] = {kind: [] for kind in FACET_KINDS}
-    for node in nodes:
+    for node in taxonomy.nodes.values():
+        if node.kind not in facets:
+            continue
+        parent = taxonomy.nodes.get(node.parent_id)
         facets[node.kind].append(
             {
                 "slug": node.slug,
                 "name": node.name,
-                "parent": node.parent.slug if node.parent_id else None,
-                "count": counts[f"n{node.pk}"] or 0,
+                "parent": parent.slug if parent else None,
+                "count": counts.get(node.pk, 0),
             }
         )
-    years = (
-        Paper.objects.filter(pk__in=ids)
-        .values("year")
-        .annotate(count=Count("pk"))
-        .order_by(F("year").desc(nulls_last=True))
-    )
-    facets["year"] = [{"value": row["year"], "count": row["count"]} for row in years]
+    newest_first = sorted(years.items(), key=lambda i: (i[0] is None, -(i[0] or 0)))
+    facets["year"] = [{"value": year, "count": n} for year, n in newest_first]
     return facets
-
-
-def _subtree(pk: int, below: dict[int, list[int]]) -> list[int]:
-    found, stack = [], [pk]
-    while stack:
-        current = stack.pop()
-        found.append(current)
-        stack.extend(below[current])
-    return found
 
 
 def paper_export_rows(papers: QuerySet[Paper]) -> QuerySet[Paper]:

@@ -3,8 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
-
+from taxonomy.cache import cached
 from taxonomy.models import Kind, Node
 
 
@@ -17,6 +16,54 @@ class TreeNode:
     children: list["TreeNode"] = field(default_factory=list)
 
 
+@dataclass
+class TaxonomyMap:
+    """Every node (in tree order: kind, position, name) with lookups by slug
+    and the links between parents and children; read once per data generation."""
+
+    nodes: dict[int, Node]
+    by_slug: dict[tuple[str, str], Node]
+    children: dict[int, list[int]]
+
+    @classmethod
+    def from_nodes(cls, nodes: list[Node]) -> "TaxonomyMap":
+        children: dict[int, list[int]] = defaultdict(list)
+        for node in nodes:
+            if node.parent_id is not None:
+                children[node.parent_id].append(node.pk)
+        return cls(
+            nodes={node.pk: node for node in nodes},
+            by_slug={(node.kind, node.slug): node for node in nodes},
+            children=dict(children),
+        )
+
+    def descendants(self, node_ids) -> set[int]:
+        """The given nodes and every node below them."""
+        found, stack = set(), list(node_ids)
+        while stack:
+            pk = stack.pop()
+            if pk not in found:
+                found.add(pk)
+                stack.extend(self.children.get(pk, ()))
+        return found
+
+    def ancestry(self, node_id: int) -> list[int]:
+        """The node itself, its parent, and so on up to its root."""
+        chain = []
+        while node_id is not None and node_id not in chain:
+            chain.append(node_id)
+            node_id = self.nodes[node_id].parent_id
+        return chain
+
+
+def taxonomy_map() -> TaxonomyMap:
+    """The taxonomy as it is now (one cached read per data generation)."""
+    return cached(
+        "taxonomy-map",
+        lambda using: TaxonomyMap.from_nodes(list(Node.objects.using(using))),
+    )
+
+
 def node_get(*, kind: str, slug: str) -> Node:
     return (
         Node.objects.select_related("parent")
@@ -27,37 +74,15 @@ def node_get(*, kind: str, slug: str) -> Node:
 
 def descendant_ids(node_ids: list[int]) -> set[int]:
     """The given nodes and every node below them."""
-    children = defaultdict(list)
-    for pk, parent_id in Node.objects.filter(parent__isnull=False).values_list(
-        "pk", "parent_id"
-    ):
-        children[parent_id].append(pk)
-    found, stack = set(), list(node_ids)
-    while stack:
-        pk = stack.pop()
-        if pk not in found:
-            found.add(pk)
-            stack.extend(children[pk])
-    return found
+    return taxonomy_map().descendants(node_ids)
 
 
-def paper_counts(label_pairs: QuerySet | list[tuple[int, int]]) -> dict[int, int]:
-    """Distinct papers per node, each paper counted at its node and every ancestor.
-
-    label_pairs yields (node_id, paper_id) for the papers to count.
-    """
-    parents = dict(Node.objects.values_list("pk", "parent_id"))
-    papers_under: dict[int, set[int]] = defaultdict(set)
-    for node_id, paper_id in label_pairs:
-        while node_id is not None:
-            papers_under[node_id].add(paper_id)
-            node_id = parents.get(node_id)
-    return {pk: len(papers) for pk, papers in papers_under.items()}
-
-
-def taxonomy_tree(counts: dict[int, int]) -> dict[str, list[TreeNode]]:
+def taxonomy_tree(
+    counts: dict[int, int], taxonomy: TaxonomyMap | None = None
+) -> dict[str, list[TreeNode]]:
     """All nodes as forests per kind, with paper counts from `counts`."""
-    by_id = {n.pk: TreeNode(n, counts.get(n.pk, 0)) for n in Node.objects.all()}
+    taxonomy = taxonomy or taxonomy_map()
+    by_id = {pk: TreeNode(n, counts.get(pk, 0)) for pk, n in taxonomy.nodes.items()}
     forests: dict[str, list[TreeNode]] = {kind: [] for kind in Kind.values}
     for tree_node in by_id.values():
         parent_id = tree_node.node.parent_id

@@ -1,0 +1,85 @@
+"""Reads cached for every app process, valid for one generation of the data.
+
+The generation is the value of papers_cache_generation, which database triggers
+change in every transaction that writes papers, labels, authors or taxonomy
+nodes (papers/migrations/0008). A cached value is stored under the generation
+read *before* it was computed, so a write committed meanwhile can only make
+that entry unreachable, never stale. Reading the generation costs one indexed
+one-row SELECT; the cache is the configured one (Redis shared by every process
+when REDIS_URL is set, local memory per process otherwise: both are correct,
+because the key changes with the data).
+"""
+
+import contextlib
+import contextvars
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import connections, router
+
+from taxonomy.models import Node
+
+T = TypeVar("T")
+
+GENERATION_SQL = "SELECT value FROM papers_cache_generation WHERE id = 1"
+#: Entries of earlier generations are never read again; let them expire.
+TIMEOUT_SECONDS = 24 * 3600
+MISSING = object()
+
+#: {"using", "generation"} shared by the cached reads of one read-only piece of
+#: work (see one_generation), and by reads nested in computing a cached value.
+_pinned: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "atlas_cache_pinned", default=None
+)
+
+
+def read_database() -> str:
+    """The database alias reads go to (a replica in read-only requests)."""
+    return router.db_for_read(Node)
+
+
+def generation(using: str) -> int:
+    """The current generation of the data on database `using`."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(GENERATION_SQL)
+        return cursor.fetchone()[0]
+
+
+@contextlib.contextmanager
+def one_generation() -> Iterator[None]:
+    """Cached reads inside share one reading of the generation. Only for work
+    that writes nothing: values computed later from newer data are still
+    correct for the earlier generation they are stored under."""
+    token = _pinned.set({})
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+
+
+def _current() -> tuple[str, int]:
+    pinned = _pinned.get()
+    if pinned:
+        return pinned["using"], pinned["generation"]
+    using = read_database()
+    current = generation(using)
+    if pinned is not None:
+        pinned.update(using=using, generation=current)
+    return using, current
+
+
+def cached(name: str, compute: Callable[[str], T]) -> T:
+    """`compute(using)` for the current generation, computed at most once per
+    generation and cache; generation and computation read the same database."""
+    using, current = _current()
+    key = f"atlas:{name}:{current}"
+    value = cache.get(key, MISSING)
+    if value is MISSING:
+        token = _pinned.set({"using": using, "generation": current})
+        try:
+            value = compute(using)
+        finally:
+            _pinned.reset(token)
+        cache.set(key, value, TIMEOUT_SECONDS)
+    return value
