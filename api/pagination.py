@@ -1,20 +1,30 @@
 """Keyset pagination: each page starts after the last row of the one before, so
 page 1,000 costs what page 1 costs. Cursors are signed, so a changed cursor is a
 400, never a database error. Relevance-ordered search results use page numbers
-over a bounded result instead (a rank is no stable key)."""
+over a bounded result instead (a rank is no stable key).
+
+Lists count their rows up to COUNT_LIMIT (`count_exact` is false past it), in
+the same query as the page, so that no request reads a whole large result."""
+
+import hashlib
 
 from django.core import signing
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, IntegerField, Q, QuerySet, Subquery
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from papers.filtersets import MAX_RANKED
+from taxonomy.cache import cached
+
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-#: The deepest row a relevance-ordered search may page to.
-MAX_RELEVANCE_ROWS = 10_000
+#: The deepest row a relevance-ordered search may page to (no more are ranked).
+MAX_RELEVANCE_ROWS = MAX_RANKED
 CURSOR_SALT = "api.cursor"
+#: Rows are counted up to this many; past it `count` stops and `count_exact` is false.
+COUNT_LIMIT = 1_000
 
 Keys = tuple[tuple[str, bool], ...]
 
@@ -33,18 +43,69 @@ def order_by(keys: Keys, reverse: bool) -> list:
 
 
 def after(keys: Keys, values: list, reverse: bool) -> Q:
-    """Rows strictly after values in the (possibly reversed) key order."""
+    """Rows strictly after values in the (possibly reversed) key order.
+
+    The bound on the first key stands alone as well (first <= v AND (...)), so
+    that an index on the keys starts its scan there instead of at the top.
+    """
     condition = Q()
     for i, (name, desc) in enumerate(keys):
         step = Q(**{f"{name}__{'lt' if desc != reverse else 'gt'}": values[i]})
         for earlier, value in zip(keys[:i], values[:i], strict=False):
             step &= Q(**{earlier[0]: value})
         condition |= step
-    return condition
+    first, desc = keys[0]
+    return Q(**{f"{first}__{'lte' if desc != reverse else 'gte'}": values[0]}) & (
+        condition
+    )
 
 
-def count_of(queryset: QuerySet) -> int:
-    return queryset.order_by().count()
+class CappedCount(Subquery):
+    """The number of rows of a queryset, counting no further than COUNT_LIMIT + 1."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
+
+    def __init__(self, queryset: QuerySet):
+        super().__init__(queryset.order_by().values("pk")[: COUNT_LIMIT + 1])
+
+
+def capped(queryset: QuerySet) -> QuerySet:
+    return queryset.order_by().values("pk")[: COUNT_LIMIT + 1]
+
+
+def page_and_count(
+    queryset: QuerySet, rows: QuerySet, size: int, start: int = 0
+) -> tuple[list, int]:
+    """Rows start to start + size of `rows` (a narrowing of queryset), with the
+    capped count of queryset read by the same query (a separate one only when
+    the page is empty)."""
+    rows = rows.annotate(page_total=CappedCount(queryset))
+    page = list(rows[start : start + size])
+    if page:
+        return page, page[0].page_total
+    return page, capped(queryset).count()
+
+
+def counted_page(
+    queryset: QuerySet, rows: QuerySet, size: int, start: int = 0
+) -> tuple[list, int]:
+    """page_and_count, with the count cached for the current data generation
+    under the counting query's SQL: later pages and repeated requests of the
+    same list read only their rows."""
+    sql, params = capped(queryset).query.sql_with_params()
+    digest = hashlib.sha256(f"{sql}\n{params!r}".encode()).hexdigest()
+    fresh: list[list] = []
+
+    def count(using: str) -> int:
+        page, total = page_and_count(
+            queryset.using(using), rows.using(using), size, start
+        )
+        fresh.append(page)
+        return total
+
+    total = cached(f"list-count:{digest}", count)
+    return (fresh[0] if fresh else list(rows[start : start + size])), total
 
 
 class KeysetPagination(BasePagination):
@@ -52,6 +113,9 @@ class KeysetPagination(BasePagination):
 
     cursor_query_param = "cursor"
     query_params = ("cursor", "page_size")
+    #: Whether counts are cached per data generation (taxonomy.cache), which
+    #: only lists of what the generation follows may do.
+    cache_counts = False
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
@@ -60,11 +124,10 @@ class KeysetPagination(BasePagination):
         self.salt = f"{CURSOR_SALT}:{type(view).__name__}:{self.keys}"
         size = page_size(request)
         values, reverse = self._decode(request)
-        self.count = count_of(queryset)
         rows = queryset.order_by(*order_by(self.keys, reverse))
         if values is not None:
             rows = rows.filter(after(self.keys, values, reverse))
-        rows = list(rows[: size + 1])
+        rows, self.total = self._page(queryset, rows, size + 1)
         more = len(rows) > size
         rows = rows[:size]
         if reverse:
@@ -77,6 +140,10 @@ class KeysetPagination(BasePagination):
             else None
         )
         return rows
+
+    def _page(self, queryset, rows, size: int, start: int = 0):
+        count = counted_page if self.cache_counts else page_and_count
+        return count(queryset, rows, size, start)
 
     def _decode(self, request) -> tuple[list | None, bool]:
         raw = request.query_params.get(self.cursor_query_param)
@@ -102,7 +169,8 @@ class KeysetPagination(BasePagination):
 
     def get_paginated_response(self, data, extra: dict | None = None):
         body = {
-            "count": self.count,
+            "count": min(self.total, COUNT_LIMIT),
+            "count_exact": self.total <= COUNT_LIMIT,
             "next": self.next,
             "previous": self.previous,
             "results": data,
@@ -112,9 +180,19 @@ class KeysetPagination(BasePagination):
     def get_paginated_response_schema(self, schema):
         return {
             "type": "object",
-            "required": ["count", "next", "previous", "results"],
+            "required": ["count", "count_exact", "next", "previous", "results"],
             "properties": {
-                "count": {"type": "integer", "example": 123},
+                "count": {
+                    "type": "integer",
+                    "example": 123,
+                    "description": "Rows in the whole list, counted up to "
+                    f"{COUNT_LIMIT:,} (see count_exact).",
+                },
+                "count_exact": {
+                    "type": "boolean",
+                    "description": f"False when more than {COUNT_LIMIT:,} rows "
+                    f"match: count then says {COUNT_LIMIT:,}.",
+                },
                 "next": {"type": "string", "nullable": True, "format": "uri"},
                 "previous": {"type": "string", "nullable": True, "format": "uri"},
                 "results": schema,
@@ -145,6 +223,7 @@ class PaperPagination(KeysetPagination):
     """Keyset pages, or numbered pages when search results are ordered by relevance."""
 
     query_params = ("cursor", "page", "page_size")
+    cache_counts = True  # papers, labels and authors: what the generation follows
 
     def paginate_queryset(self, queryset, request, view=None):
         if view.ordering_in_force() != "relevance":
@@ -166,10 +245,9 @@ class PaperPagination(KeysetPagination):
                     ]
                 }
             )
-        self.count = count_of(queryset)
-        rows = list(queryset[start : start + size])
+        rows, self.total = self._page(queryset, queryset, size, start)
         url = request.build_absolute_uri()
-        more = start + size < min(self.count, MAX_RELEVANCE_ROWS)
+        more = start + size < min(self.total, MAX_RELEVANCE_ROWS)
         self.next = replace_query_param(url, "page", number + 1) if more else None
         self.previous = None
         if number == 2:

@@ -2,8 +2,17 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from papers.models import Author, Citation, Label, Paper, Result, Status, Venue
-from papers.selectors import paper_list, paper_list_all
+from papers.models import (
+    Author,
+    Authorship,
+    Citation,
+    Label,
+    Paper,
+    Result,
+    Status,
+    Venue,
+)
+from papers.selectors import citation_counts, paper_list, paper_list_all
 from taxonomy.models import Dataset, Metric, Node
 
 PUBLISHED = Q(papers__status=Status.PUBLISHED)
@@ -13,15 +22,74 @@ def api_papers(*, include_drafts: bool) -> QuerySet[Paper]:
     return paper_list_all() if include_drafts else paper_list()
 
 
+def api_paper_rows(*, include_drafts: bool) -> QuerySet[Paper]:
+    """Papers for the list: the venue joined, nothing prefetched (a page's
+    authors and labels come from paper_list_relations)."""
+    papers = Paper.objects.all() if include_drafts else Paper.objects.published()
+    return papers.select_related("venue")
+
+
+#: The columns a list row shows (and the ordering keys, which are annotations
+#: or among them); the abstract and the JSON fields are left in the table.
+LIST_COLUMNS = (
+    "citation_key", "entry_type", "title", "year", "month", "et_al", "doi",
+    "arxiv_id", "cite_count", "status", "venue__name", "venue__short_name",
+)  # fmt: skip
+
+
+def paper_page_columns(papers: QuerySet[Paper]) -> QuerySet[Paper]:
+    return papers.only(*LIST_COLUMNS)
+
+
+def paper_list_relations(paper_ids: list[int]) -> tuple[dict, dict]:
+    """The authors (in order) and the labels of these papers as plain values,
+    {paper id: [row, ...]}, in two queries and without building model objects.
+
+    Author rows: (author id, given, von, family, suffix); label rows: (label
+    id, source, provenance, evidence, node kind, slug, name, provenance).
+    """
+    authors: dict[int, list[tuple]] = {pk: [] for pk in paper_ids}
+    rows = (
+        Authorship.objects.filter(paper_id__in=paper_ids)
+        .order_by("paper_id", "position")
+        .values_list(
+            "paper_id",
+            "author_id",
+            "author__given",
+            "author__von",
+            "author__family",
+            "author__suffix",
+        )  # fmt: skip
+    )
+    for paper_id, *author in rows:
+        authors[paper_id].append(author)
+    labels: dict[int, list[tuple]] = {pk: [] for pk in paper_ids}
+    rows = (
+        Label.objects.filter(paper_id__in=paper_ids)
+        .order_by("node__kind", "node__position", "pk")
+        .values_list(
+            "paper_id",
+            "pk",
+            "source",
+            "provenance",
+            "evidence",
+            "node__kind",
+            "node__slug",
+            "node__name",
+            "node__provenance",
+        )  # fmt: skip
+    )
+    for paper_id, *label in rows:
+        labels[paper_id].append(label)
+    return authors, labels
+
+
 def api_paper_detail(*, include_drafts: bool) -> QuerySet[Paper]:
     """Papers with everything the detail shows; `.get(citation_key=...)` one."""
     return (
         api_papers(include_drafts=include_drafts)
         .prefetch_related("datasets", "key_aliases")
-        .annotate(
-            reference_count=Count("citations_out", distinct=True),
-            cited_by_count=Count("citations_in", distinct=True),
-        )
+        .annotate(**citation_counts())
     )
 
 

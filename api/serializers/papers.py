@@ -1,8 +1,12 @@
 """Paper shapes: list rows, the full record, and the input of writes."""
 
+from urllib.parse import quote
+
+from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 
 from api.serializers.briefs import (
     AuthorshipBriefSerializer,
@@ -27,6 +31,85 @@ class PaperListSerializer(serializers.ModelSerializer):
             "authors", "et_al", "venue", "doi", "arxiv_id", "cite_count",
             "status", "labels",
         ]  # fmt: skip
+
+
+#: What Django's reverse() leaves unquoted in a URL argument.
+URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
+MARK, NUMBER = "zzmarkzz", "9081726354"
+
+
+class PaperListRows:
+    """Rows of the paper list in PaperListSerializer's shape, built from plain
+    values (api.selectors.paper_list_relations) and links formatted from one
+    reverse() per kind of link: about ten times faster than the serializer on
+    a page of 50 papers, with the same output (tests/api/test_list_rows.py)."""
+
+    def __init__(self, request, format: str | None = None):
+        def link(view_name: str, key: str = "pk", value: str = NUMBER) -> str:
+            kwargs = {key: value}
+            return reverse(view_name, kwargs=kwargs, request=request, format=format)
+
+        self.paper = link("api:paper-detail", "key", MARK)
+        self.author = link("api:author-detail")
+        self.venue = link("api:venue-detail")
+        self.label = link("api:label-detail")
+        self.node = link("api:node-detail", "key", f"{MARK}:{MARK.upper()}")
+
+    def rows(self, papers, authors: dict, labels: dict) -> list[dict]:
+        return [
+            self.row(paper, authors[paper.pk], labels[paper.pk]) for paper in papers
+        ]
+
+    def row(self, paper, authors: list[tuple], labels: list[tuple]) -> dict:
+        venue = paper.venue
+        return {
+            "url": self.paper.replace(MARK, quote(paper.citation_key, URL_SAFE)),
+            "citation_key": paper.citation_key,
+            "entry_type": paper.entry_type,
+            "title": paper.title,
+            "year": paper.year,
+            "month": paper.month,
+            "authors": [self._author(*author) for author in authors],
+            "et_al": paper.et_al,
+            "venue": None
+            if venue is None
+            else {
+                "url": self.venue.replace(NUMBER, str(venue.pk)),
+                "id": venue.pk,
+                "name": venue.name,
+                "short_name": venue.short_name,
+            },
+            "doi": paper.doi,
+            "arxiv_id": paper.arxiv_id,
+            "cite_count": paper.cite_count,
+            "status": paper.status,
+            "labels": [self._label(*label) for label in labels],
+        }
+
+    def _author(self, pk, given, von, family, suffix) -> dict:
+        name = " ".join(part for part in (given, von, family) if part)
+        return {
+            "url": self.author.replace(NUMBER, str(pk)),
+            "id": pk,
+            "name": f"{name}, {suffix}" if suffix else name,
+        }
+
+    def _label(self, pk, source, provenance, evidence, *node) -> dict:
+        kind, slug, name, node_provenance = node
+        node_url = self.node.replace(MARK, kind).replace(MARK.upper(), slug)
+        return {
+            "url": self.label.replace(NUMBER, str(pk)),
+            "node": {
+                "url": node_url,
+                "kind": kind,
+                "slug": slug,
+                "name": name,
+                "provenance": node_provenance,
+            },
+            "source": source,
+            "provenance": provenance,
+            "evidence": evidence,
+        }
 
 
 class PaperDetailSerializer(PaperListSerializer):

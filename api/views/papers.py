@@ -3,6 +3,7 @@
 from django.http import HttpResponsePermanentRedirect, StreamingHttpResponse
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -18,9 +19,15 @@ from rest_framework.response import Response
 from api.pagination import PaperPagination
 from api.permissions import CuratorWritesOrReadOnly
 from api.renderers import EXPORT_RENDERERS, export_format
-from api.selectors import api_paper_detail, api_papers
+from api.selectors import (
+    api_paper_detail,
+    api_paper_rows,
+    paper_list_relations,
+    paper_page_columns,
+)
 from api.serializers.papers import (
     PaperDetailSerializer,
+    PaperListRows,
     PaperListSerializer,
     PaperWriteSerializer,
 )
@@ -35,6 +42,7 @@ from papers.filtersets import ORDERINGS, PaperFilterSet, ordering_name
 from papers.models import CitationKeyAlias, Paper, Status
 from papers.selectors import paper_facets
 from papers.services.papers import paper_create, paper_delete, paper_update
+from taxonomy.cache import one_generation
 
 FORMAT_PARAMETER = OpenApiParameter(
     "format",
@@ -127,7 +135,7 @@ class PaperViewSet(StrictQueryMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         if self.action == "list":
-            return api_papers(include_drafts=self.sees_drafts())
+            return api_paper_rows(include_drafts=self.sees_drafts())
         return api_paper_detail(include_drafts=self.sees_drafts())
 
     def get_serializer_class(self):
@@ -147,17 +155,33 @@ class PaperViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         return ORDERINGS[self.ordering_in_force()]
 
     def list(self, request, *args, **kwargs):
-        papers = self.filter_queryset(self.get_queryset())
+        with one_generation():  # cached reads share one look at the generation
+            return self._list(request)
+
+    def _list(self, request):
+        # The filter backend's own steps, keeping the filter set for the facets.
+        filterset = DjangoFilterBackend().get_filterset(
+            request, self.get_queryset(), self
+        )
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        papers = filterset.qs
         fmt = export_format(request)
         if fmt is not None:
             return self._export(papers, fmt, "papers")
         facets = flag(request, "facets")
-        page = self.paginate_queryset(papers)
-        data = PaperListSerializer(
-            page, many=True, context=self.get_serializer_context()
-        )
-        extra = {"facets": paper_facets(papers)} if facets else None
-        return self.paginator.get_paginated_response(data.data, extra)
+        page = self.paginate_queryset(paper_page_columns(papers))
+        authors, labels = paper_list_relations([paper.pk for paper in page])
+        rows = PaperListRows(request, self.format_kwarg)
+        data = rows.rows(page, authors, labels)
+        extra = {"facets": self._facets(filterset)} if facets else None
+        return self.paginator.get_paginated_response(data, extra)
+
+    def _facets(self, filterset: PaperFilterSet) -> dict:
+        """Counts for the filtered papers; every published paper's are cached."""
+        if filterset.filters_nothing and not self.sees_drafts():
+            return paper_facets()
+        return paper_facets(filterset.qs)
 
     def retrieve(self, request, *args, **kwargs):
         paper = self._paper(redirect=True)

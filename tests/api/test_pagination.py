@@ -88,6 +88,7 @@ def _queries(client, url) -> tuple[int, int]:
 def test_list_queries_do_not_grow_with_page_size(
     anon, url, django_assert_max_num_queries
 ):
+    anon.get(url + "page_size=1")  # cached taxonomy reads are filled once
     small, small_rows = _queries(anon, url + "page_size=2")
     large, large_rows = _queries(anon, url + "page_size=200")
     assert small_rows <= 2 and large_rows >= small_rows

@@ -7,7 +7,7 @@ from papers.models import Authorship, Citation, CitationKeyAlias, Label, Paper
 from taxonomy.models import Kind, Node
 from tests.api.conftest import error_of
 
-PAGE_KEYS = {"count", "next", "previous", "results"}
+PAGE_KEYS = {"count", "count_exact", "next", "previous", "results"}
 PAPER_LIST_KEYS = {
     "url", "citation_key", "entry_type", "title", "year", "month", "authors",
     "et_al", "venue", "doi", "arxiv_id", "cite_count", "status", "labels",

@@ -1,0 +1,46 @@
+"""The paper list's rows, built from plain values, are exactly what the list
+serializer makes of fully loaded papers."""
+
+import pytest
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
+
+from api.selectors import paper_list_relations
+from api.serializers.papers import PaperListRows, PaperListSerializer
+from papers.models import Label, Paper
+from papers.selectors import paper_list_all
+
+
+@pytest.mark.django_db
+def test_list_rows_match_the_list_serializer_for_every_paper(survey):
+    request = Request(APIRequestFactory().get("/api/v1/papers/"))
+    papers = list(paper_list_all().order_by("pk"))
+    assert any(p.venue_id is None for p in papers)
+    assert any(p.authorships.all() and p.labels.all() for p in papers)
+    expected = PaperListSerializer(papers, many=True, context={"request": request})
+    authors, labels = paper_list_relations([p.pk for p in papers])
+    rows = PaperListRows(request).rows(papers, authors, labels)
+    for row, wanted in zip(rows, expected.data, strict=True):
+        # Labels of one node kind and position may come in any order.
+        wanted["labels"] = sorted(wanted["labels"], key=lambda label: label["url"])
+        row["labels"] = sorted(row["labels"], key=lambda label: label["url"])
+        assert row == wanted
+
+
+@pytest.mark.django_db
+def test_list_rows_quote_keys_and_name_suffixes_like_the_serializer(survey):
+    paper = Paper.objects.get(citation_key=survey)
+    paper.citation_key = "müller+2024:ä"
+    paper.save()
+    author = paper.authorships.first().author
+    author.suffix = "Jr."
+    author.save()
+    request = Request(APIRequestFactory().get("/api/v1/papers/"))
+    loaded = paper_list_all().get(pk=paper.pk)
+    wanted = PaperListSerializer(loaded, context={"request": request}).data
+    authors, labels = paper_list_relations([paper.pk])
+    row = PaperListRows(request).row(loaded, authors[paper.pk], labels[paper.pk])
+    assert row["url"] == wanted["url"] and "%C3%BC" in row["url"]
+    assert row["authors"] == wanted["authors"]
+    assert any(a["name"].endswith(", Jr.") for a in row["authors"])
+    assert len(row["labels"]) == Label.objects.filter(paper=paper).count()
