@@ -94,7 +94,8 @@ def similar_papers(paper: Paper, limit: int = 10) -> list[BriefPaper]:
 
 def _linked(prior, derivative) -> tuple[list[BriefPaper], list[BriefPaper]]:
     """Prior and derivative works as (paper, count) pairs, read in one query."""
-    rows = Paper.objects.published().filter(pk__in=[pk for pk, _ in prior + derivative])
+    ids = [pk for pk, _ in prior + derivative]
+    rows = Paper.objects.published().filter(pk__in=ids).order_by()
     found = {
         r[0]: r[1:] for r in rows.values_list("pk", "citation_key", "title", "year")
     }

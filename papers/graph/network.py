@@ -2,7 +2,6 @@
 
 import math
 from collections import defaultdict
-from itertools import combinations
 
 import networkx as nx
 import numpy as np
@@ -39,44 +38,80 @@ def node_attributes(corpus: Corpus, paper: int) -> dict:
     return attributes
 
 
-def _pair_counts(corpus: Corpus, members: list[int]) -> dict[tuple, list]:
-    """[shared references, shared citers, shared label weight] per member pair."""
-    groups: dict[tuple, list[int]] = defaultdict(list)
+#: A member pair (a < b) is the integer a << SHIFT | b: counting hundreds of
+#: thousands of pairs then leaves only numbers behind, which the garbage
+#: collector does not trace (paper ids are below 2**32).
+SHIFT, LOW = 32, (1 << 32) - 1
+
+
+def _pair_counts(corpus: Corpus, members: list[int]):
+    """Shared references, shared citers and shared label weight per member
+    pair, as three dicts keyed by pair."""
+    inside = set(members)
+    counts = (defaultdict(int), defaultdict(int), defaultdict(float))
+
+    def add(kind: int, group, amount) -> None:
+        if 1 < len(group) <= HUB_CAP:
+            ordered, table = sorted(group), counts[kind]
+            for i, a in enumerate(ordered):
+                high = a << SHIFT
+                for b in ordered[i + 1 :]:
+                    table[high | b] += amount
+
+    references = set().union(*(corpus.references.get(m, ()) for m in members))
+    for cited in sorted(references):
+        add(0, corpus.citers.get(cited, set()) & inside, 1)
+    citers = set().union(*(corpus.citers.get(m, ()) for m in members))
+    for citer in sorted(citers):
+        add(1, corpus.references.get(citer, set()) & inside, 1)
+    by_label: dict[str, list[int]] = defaultdict(list)
     for member in members:
-        for cited in corpus.references.get(member, ()):
-            groups[(0, cited)].append(member)
-        for citer in corpus.citers.get(member, ()):
-            groups[(1, citer)].append(member)
         for label in corpus.labels(member):
-            groups[(2, label)].append(member)
-    pairs: dict[tuple, list] = {}
-    for (kind, shared), group in groups.items():
-        if not 1 < len(group) <= HUB_CAP:
-            continue
-        amount = corpus.label_weight(shared) if kind == 2 else 1
-        for pair in combinations(sorted(group), 2):
-            counts = pairs.get(pair)
-            if counts is None:
-                counts = pairs[pair] = [0, 0, 0.0]
-            counts[kind] += amount
-    return pairs
+            by_label[label].append(member)
+    for label in sorted(by_label):
+        add(2, by_label[label], corpus.label_weight(label))
+    return counts
 
 
-def _similarity_edges(corpus: Corpus, members: list[int]) -> dict[tuple, tuple]:
-    """(score, {kind: weight}) per member pair with anything in common."""
-    label_weight = {m: sum(map(corpus.label_weight, corpus.labels(m))) for m in members}
-    references = {m: corpus.reference_count(m) for m in members}
-    citers = {m: corpus.citer_count(m) for m in members}
-    scored = {}
-    for (a, b), (refs, cits, shared) in _pair_counts(corpus, members).items():
-        union = label_weight[a] + label_weight[b] - shared
-        parts = {
-            "coupling": cosine(refs, references[a], references[b]),
-            "cocitation": cosine(cits, citers[a], citers[b]),
+class _Similarities:
+    """Similarity of member pairs with anything in common: the score of each,
+    and its parts ({kind: weight}) on demand."""
+
+    def __init__(self, corpus: Corpus, members: list[int]):
+        self.counts = _pair_counts(corpus, members)
+        self.label_weight = {
+            m: sum(map(corpus.label_weight, corpus.labels(m))) for m in members
+        }
+        self.references = {m: corpus.reference_count(m) for m in members}
+        self.citers = {m: corpus.citer_count(m) for m in members}
+        keys = set(self.counts[0]).union(self.counts[1], self.counts[2])
+        self.scores = {
+            key: similarity_score(**self.parts(key), direct=False, text=0.0)
+            for key in keys
+        }
+
+    def parts(self, key: int) -> dict[str, float]:
+        a, b = key >> SHIFT, key & LOW
+        refs, cits = self.counts[0].get(key, 0), self.counts[1].get(key, 0)
+        shared = self.counts[2].get(key, 0.0)
+        union = self.label_weight[a] + self.label_weight[b] - shared
+        return {
+            "coupling": cosine(refs, self.references[a], self.references[b]),
+            "cocitation": cosine(cits, self.citers[a], self.citers[b]),
             "labels": shared / union if union > 0 else 0.0,
         }
-        scored[(a, b)] = (similarity_score(**parts, direct=False, text=0.0), parts)
-    return scored
+
+    def best(self, neighbours: int) -> list[int]:
+        """The pairs among each member's `neighbours` best, in pair order."""
+        ranked: dict[int, list[int]] = defaultdict(list)
+        for key in self.scores:
+            ranked[key >> SHIFT].append(key)
+            ranked[key & LOW].append(key)
+        order = lambda key: (-self.scores[key], key)  # noqa: E731
+        kept = set()
+        for keys in ranked.values():
+            kept.update(sorted(keys, key=order)[:neighbours])
+        return sorted(kept)
 
 
 def literature_graph(
@@ -89,23 +124,19 @@ def literature_graph(
     graph = nx.MultiDiGraph()
     for member in members:
         graph.add_node(member, **node_attributes(corpus, member))
+    citations = dict.fromkeys(members, 0)
     for citing in members:
         for cited in sorted(corpus.references.get(citing, set()) & inside):
             graph.add_edge(citing, cited, key="cites", kind="cites", weight=1.0)
-    scored = _similarity_edges(corpus, members)
-    ranked: dict[int, list] = defaultdict(list)
-    for pair, (score, _) in scored.items():
-        for end in pair:
-            ranked[end].append((-score, pair))
-    kept = {pair for best in ranked.values() for _, pair in sorted(best)[:neighbours]}
-    for pair in sorted(kept):
-        for kind, weight in scored[pair][1].items():
+            citations[cited] += 1
+    similar = _Similarities(corpus, members)
+    for key in similar.best(neighbours):
+        pair = key >> SHIFT, key & LOW
+        for kind, weight in similar.parts(key).items():
             if weight > 0:
                 graph.add_edge(*pair, key=kind, kind=kind, weight=round(weight, 6))
     for member in members:
-        graph.nodes[member]["citations"] = sum(
-            1 for _, _, kind in graph.in_edges(member, keys=True) if kind == "cites"
-        )
+        graph.nodes[member]["citations"] = citations[member]
     return graph
 
 
