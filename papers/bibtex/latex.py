@@ -219,9 +219,25 @@ _ESCAPES = {
 _ESCAPE_TABLE = str.maketrans({char: _ESCAPES[char] for char in "\\{}&%$#_~^"})
 _LIGATURE_BREAKS = (("--", "-{}-"), ("``", "`{}`"), ("''", "'{}'"))
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-# Anything escape() would change in ASCII text: a character to escape, a pair TeX
-# joins into one glyph, or whitespace to collapse.
-_NEEDS_ESCAPE = re.compile(r"[\\{}&%$#_~^\n\t\r]|  |--|``|''")
+
+
+def _needs_escape(text: str) -> bool:
+    """Whether escape() would change ASCII text: a character to escape, a pair
+    TeX joins into one glyph, or whitespace to collapse.
+
+    Tests of single characters are much faster than a regular expression over
+    a long value (an abstract); pairs are looked for only after their character.
+    """
+    return (
+        "\\" in text or "{" in text or "}" in text or "&" in text or "%" in text
+        or "$" in text or "#" in text or "_" in text or "~" in text or "^" in text
+        or "\n" in text or "\t" in text or "\r" in text
+        or ("-" in text and "--" in text)
+        or ("`" in text and "``" in text)
+        or ("'" in text and "''" in text)
+        or "  " in text
+    )  # fmt: skip
+
 
 _LETTERS = {
     "ß": r"{\ss}",
@@ -269,7 +285,7 @@ def escape(text: str, *, latex: bool = True, dashes: bool = True) -> str:
     With ``latex`` non-ASCII letters become LaTeX escapes ({\\"a}); characters
     with no known escape are kept as UTF-8.
     """
-    if _NEEDS_ESCAPE.search(text) is None and (not latex or text.isascii()):
+    if not _needs_escape(text) and (not latex or text.isascii()):
         return text  # most values: nothing to escape, collapse or transliterate
     if "  " in text or "\n" in text or "\t" in text or "\r" in text:
         text = _SPACES.sub(" ", text)

@@ -42,11 +42,8 @@ def format_entry(record: BibRecord, *, encoding: str = "latex") -> str:
     if not _ENTRY_TYPE.fullmatch(record.entry_type):
         raise ValueError(f"cannot write the entry type {record.entry_type!r}")
     esc = partial(escape, latex=encoding == "latex")
-    lines = [f"@{record.entry_type}{{{record.key},"]
-    for name, value in _fields(record, esc):
-        lines.append(f"  {name} = {value},")
-    lines.append("}\n")
-    return "\n".join(lines)
+    lines = [f"  {name} = {value}," for name, value in _fields(record, esc)]
+    return f"@{record.entry_type}{{{record.key},\n" + "\n".join(lines) + "\n}\n"
 
 
 def iter_bibtex(
@@ -58,30 +55,38 @@ def iter_bibtex(
         yield entry if index == 0 else "\n" + entry
 
 
-def _fields(record: BibRecord, esc) -> Iterator[tuple[str, str]]:
+def _fields(record: BibRecord, esc) -> list[tuple[str, str]]:
     """(name, written value) pairs in the conventional order."""
-    extra = _writable_extra(record)
+    extra = _writable_extra(record) if record.extra else {}
+    fields = []
+    add = fields.append
     if record.authors or record.et_al:
-        yield "author", _braced(_authors(record, esc))
-    yield "title", _braced(_title(record, esc))
+        add(("author", _braced(_authors(record, esc))))
+    add(("title", _braced(_title(record, esc))))
     venue_field = _venue_field(record)
     if venue_field:
         extra.pop(venue_field, None)
-        yield venue_field, _braced(esc(record.venue))
-    yield from _extra_fields(extra, _HEAD, esc)
-    yield from _date(record)
-    for name in ("volume", "number"):
-        if collapse(getattr(record, name)):
-            yield name, _braced(esc(getattr(record, name)))
-    if collapse(record.pages):
-        yield "pages", _braced(esc(record.pages, dashes=False))
-    if collapse(record.publisher):
-        yield "publisher", _braced(esc(record.publisher))
-    yield from _extra_fields(extra, _TAIL, esc)
-    yield from _identifiers(record, extra, esc)
-    yield from _extra_fields(extra, sorted(extra), esc)
-    if collapse(record.abstract):
-        yield "abstract", _braced(esc(record.abstract))
+        add((venue_field, _braced(esc(record.venue))))
+    if extra:
+        fields += _extra_fields(extra, _HEAD, esc)
+    fields += _date(record)
+    # A value of whitespace only is no value (str.strip() as collapse() does).
+    if record.volume.strip():
+        add(("volume", _braced(esc(record.volume))))
+    if record.number.strip():
+        add(("number", _braced(esc(record.number))))
+    if record.pages.strip():
+        add(("pages", _braced(esc(record.pages, dashes=False))))
+    if record.publisher.strip():
+        add(("publisher", _braced(esc(record.publisher))))
+    if extra:
+        fields += _extra_fields(extra, _TAIL, esc)
+    fields += _identifiers(record, extra, esc)
+    if extra:
+        fields += _extra_fields(extra, sorted(extra), esc)
+    if record.abstract.strip():
+        add(("abstract", _braced(esc(record.abstract))))
+    return fields
 
 
 def _braced(text: str) -> str:
@@ -100,20 +105,24 @@ def _writable_extra(record: BibRecord) -> dict[str, str]:
     return extra
 
 
-def _date(record: BibRecord) -> Iterator[tuple[str, str]]:
+def _date(record: BibRecord) -> list[tuple[str, str]]:
+    found = []
     if record.year is not None:
-        yield "year", f"{{{record.year}}}"
+        found.append(("year", f"{{{record.year}}}"))
     if record.month is not None:
         if not 1 <= record.month <= 12:
             raise ValueError(f"month {record.month} of {record.key!r} is not 1..12")
-        yield "month", MONTH_MACROS[record.month - 1]
+        found.append(("month", MONTH_MACROS[record.month - 1]))
+    return found
 
 
-def _extra_fields(extra: dict[str, str], names, esc) -> Iterator[tuple[str, str]]:
+def _extra_fields(extra: dict[str, str], names, esc) -> list[tuple[str, str]]:
     """Write and remove the listed extra fields that are present."""
-    for name in list(names):
-        if name in extra:
-            yield name, _braced(_value(name, extra.pop(name), esc))
+    return [
+        (name, _braced(_value(name, extra.pop(name), esc)))
+        for name in list(names)
+        if name in extra
+    ]
 
 
 def _value(name: str, value: str, esc) -> str:
@@ -126,19 +135,22 @@ def verbatim(value: str) -> str:
     return text.replace("{", "%7B").replace("}", "%7D")
 
 
-def _identifiers(record: BibRecord, extra, esc) -> Iterator[tuple[str, str]]:
+def _identifiers(record: BibRecord, extra, esc) -> list[tuple[str, str]]:
+    found = []
     if record.doi:
-        yield "doi", _braced(verbatim(record.doi))
+        found.append(("doi", _braced(verbatim(record.doi))))
     if record.arxiv_id:
-        yield "eprint", _braced(verbatim(record.arxiv_id))
+        found.append(("eprint", _braced(verbatim(record.arxiv_id))))
         extra.pop("archiveprefix", None)
-        yield "archiveprefix", "{arXiv}"
-    else:
-        yield from _extra_fields(extra, ("eprint", "archiveprefix"), esc)
-    yield from _extra_fields(extra, ("primaryclass",), esc)
+        found.append(("archiveprefix", "{arXiv}"))
+    elif extra:
+        found += _extra_fields(extra, ("eprint", "archiveprefix"), esc)
+    if extra:
+        found += _extra_fields(extra, ("primaryclass",), esc)
     if record.url:
-        yield "url", _braced(verbatim(record.url))
+        found.append(("url", _braced(verbatim(record.url))))
     extra.pop("url", None)
+    return found
 
 
 def _venue_field(record: BibRecord) -> str:
