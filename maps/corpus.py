@@ -176,7 +176,8 @@ def _unpublished_sql() -> str:
     each paper's row, about 10 microseconds a row on a large table)."""
     papers = connection.ops.quote_name(Paper._meta.db_table)
     others = ", ".join(f"'{s}'" for s in Status.values if s != Status.PUBLISHED)
-    return f"SELECT id FROM {papers} WHERE status IN ({others})"
+    pk = connection.ops.quote_name(Paper._meta.pk.column)
+    return f"SELECT {pk} FROM {papers} WHERE status IN ({others})"
 
 
 def _lateral_sql(this: str, other: str) -> str:
@@ -195,10 +196,12 @@ def _lateral_sql(this: str, other: str) -> str:
 
 
 def _capped_citations(this: str, other: str, ids, per: int) -> list[tuple[int, int]]:
-    """Any database: the same rows through a window function."""
+    """Any database: the same rows through a window function (the `this` end
+    is one of the ids handed in, published by the callers' construction)."""
     rows = (
-        published_citations()
-        .filter(**{f"{this}_id__in": ids})
+        Citation.objects.filter(**{f"{this}_id__in": ids})
+        .filter(**{f"{other}__status": Status.PUBLISHED})
+        .order_by()
         .annotate(
             place=Window(
                 RowNumber(),

@@ -126,6 +126,12 @@ def map_build(*, seed: int = literature.SEED, actor=None) -> MapBuild:
     Community.objects.all().delete()
     communities = _communities(metrics, applications, index)
     _write_metrics(_metric_rows(metrics, communities, now))
+    if connection.vendor == "postgresql":
+        # Fresh statistics, so that the map's reads plan on the new rows.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"ANALYZE {connection.ops.quote_name(PaperMetric._meta.db_table)}"
+            )
     build = MapBuild(
         computed_at=now,
         papers=len(papers),
