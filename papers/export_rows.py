@@ -74,6 +74,8 @@ def _total_order(papers: QuerySet[Paper]) -> QuerySet[Paper]:
     """The papers in their own order, ties broken by id so that every export of
     the same set is the same file."""
     query = papers.query
+    if query.is_sliced:
+        return papers  # cannot be reordered; its order is the caller's
     ordering = list(query.order_by) or (
         list(Paper._meta.ordering) if query.default_ordering else []
     )

@@ -74,3 +74,16 @@ def test_filenames_are_sanitised():
     assert export_filename("ris", "") == "papers.ris"
     with pytest.raises(ValueError):
         export_stream(Paper.objects.none(), "docx")
+
+
+@pytest.mark.django_db
+def test_papers_tied_in_the_sets_order_come_in_id_order(survey):
+    for key in ("tieb2030", "tiea2030", "tiec2030"):
+        Paper.objects.create(
+            citation_key=key, title="Same Title", year=2030, status="published"
+        )
+    text = "".join(export_stream(paper_list(), "bibtex"))
+    keys = ["tieb2030", "tiea2030", "tiec2030"]
+    assert sorted(keys, key=text.index) == keys  # created order = id order
+    sliced = "".join(export_stream(paper_list()[:2], "ris"))
+    assert sliced.count("ER  - ") == 2
