@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,32 +59,24 @@ def parse_wrk(output: str) -> dict:
     return result
 
 
-def run_load(path: str, *, seconds: int, log=print) -> dict:
-    """Start gunicorn, warm it, run wrk against path, stop gunicorn."""
-    wrk = shutil.which("wrk")
-    if wrk is None:
-        return {"status": "skipped", "note": "wrk is not installed"}
+@contextmanager
+def gunicorn(
+    *, workers: int = 2, probe: str = "/api/v1/metrics/", env: dict | None = None
+):
+    """Run gunicorn with `workers` workers on a free loopback port against the
+    configured database; yields (base URL, master process); stops it after."""
     port = free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", "2",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application",
+         "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning"],
+        cwd=ROOT, start_new_session=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **(env or {})},
     )  # fmt: skip
-    url = f"http://127.0.0.1:{port}{path}"
+    base = f"http://127.0.0.1:{port}"
     try:
-        wait_ready(url)
-        for _ in range(20):  # warm both workers' connections and caches
-            urllib.request.urlopen(url, timeout=10).read()
-        log(f"  wrk -t2 -c8 -d{seconds}s {path}")
-        done = subprocess.run(
-            [wrk, "-t2", "-c8", f"-d{seconds}s", "--latency", url],
-            capture_output=True, text=True, timeout=seconds + 60, check=True,
-        )  # fmt: skip
-        result = parse_wrk(done.stdout)
-        result["wrk_output"] = done.stdout  # kept in the JSON for reading later
-        result.update(status="ok", path=path, seconds=seconds, workers=2, connections=8)
-        return result
+        wait_ready(base + probe)
+        yield base, server
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -91,3 +84,23 @@ def run_load(path: str, *, seconds: int, log=print) -> dict:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+def run_load(path: str, *, seconds: int, log=print) -> dict:
+    """Start gunicorn, warm it, run wrk against path, stop gunicorn."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        return {"status": "skipped", "note": "wrk is not installed"}
+    with gunicorn(probe=path) as (base, _server):
+        url = base + path
+        for _ in range(20):  # warm both workers' connections and caches
+            urllib.request.urlopen(url, timeout=10).read()
+        log(f"  wrk -t2 -c8 -d{seconds}s {path}")
+        done = subprocess.run(
+            [wrk, "-t2", "-c8", f"-d{seconds}s", "--latency", url],
+            capture_output=True, text=True, timeout=seconds + 60, check=True,
+        )  # fmt: skip
+    result = parse_wrk(done.stdout)
+    result["wrk_output"] = done.stdout  # kept in the JSON for reading later
+    result.update(status="ok", path=path, seconds=seconds, workers=2, connections=8)
+    return result

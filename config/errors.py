@@ -5,6 +5,7 @@ import sys
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django.views import defaults
 
 OUTAGE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = "30"
@@ -52,3 +53,12 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         return JsonResponse(body, status=403)
     template = loader.get_template("403_csrf.html")
     return HttpResponse(template.render({"reason": reason}, request), status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: under /api/ (any path, even one no pattern can match) JSON."""
+    if request.path.startswith("/api/"):
+        message = f"No API endpoint at {request.path}."
+        body = {"error": {"code": "not_found", "message": message}}
+        return JsonResponse(body, status=404)
+    return defaults.page_not_found(request, exception)

@@ -339,7 +339,13 @@ def test_pages_refuse_nul_characters_with_a_400_page(client, survey, path):
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 @pytest.mark.parametrize(
-    "path", ["/api/v1/citations/%C2%84/", "/api/v1/labels/abc/", "/api/v1/nowhere/"]
+    "path",
+    [
+        "/api/v1/citations/%C2%84/",
+        "/api/v1/labels/abc/",
+        "/api/v1/nowhere/",
+        "/api/v1/nodes/a%0Ab/",  # a newline: no URL pattern matches at all
+    ],
 )
 def test_writes_to_no_endpoint_are_a_json_404_even_with_a_session(
     page_client, method, path
