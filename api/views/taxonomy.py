@@ -19,6 +19,7 @@ from api.serializers.taxonomy import (
 )
 from api.views.base import StrictQueryMixin
 from papers.selectors import node_paper_counts
+from taxonomy.cache import one_generation
 from taxonomy.filtersets import DatasetFilterSet, MetricFilterSet, NodeFilterSet
 from taxonomy.models import Node
 from taxonomy.selectors import taxonomy_tree
@@ -102,7 +103,8 @@ class TaxonomyViewSet(StrictQueryMixin, viewsets.GenericViewSet):
         "papers labelled with a node or any node below it.",
     )
     def list(self, request, *args, **kwargs):
-        forests = taxonomy_tree(node_paper_counts())
+        with one_generation():  # counts and nodes of the same generation, read once
+            forests = taxonomy_tree(node_paper_counts())
         return Response(TaxonomySerializer(forests, context={"request": request}).data)
 
 
