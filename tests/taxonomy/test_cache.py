@@ -6,9 +6,9 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from papers.models import Label, Paper
+from papers.models import Author, Label, Paper
 from taxonomy.cache import cached, generation
-from taxonomy.models import Kind, Node
+from taxonomy.models import Dataset, Kind, Node
 
 TREE = "/api/v1/taxonomy/"
 PAPERS = "/api/v1/papers/"
@@ -37,11 +37,17 @@ def _generation() -> int:
 def test_every_kind_of_write_changes_the_generation(survey):
     paper = Paper.objects.get(citation_key=survey)
     node = Node.objects.get(kind=Kind.MODALITY, slug="audio")
+    author = paper.authorships.first().author
+    dataset = Dataset.objects.first()
     writes = [
         lambda: Paper.objects.filter(pk=paper.pk).update(year=2001),
         lambda: Label.objects.create(paper=paper, node=node, source="curator"),
         lambda: Label.objects.filter(paper=paper, node=node).delete(),
         lambda: Node.objects.filter(pk=node.pk).update(name="Sound"),
+        lambda: Author.objects.filter(pk=author.pk).update(given="Oriol Q."),
+        lambda: paper.authorships.filter(author=author).update(position=99),
+        lambda: paper.datasets.add(dataset),
+        lambda: paper.datasets.remove(dataset),
     ]
     for write in writes:
         before = _generation()
