@@ -244,6 +244,10 @@ class PaperFilterSet(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
         for name, value in data.items():
+            if name not in self.data:
+                # Absent: nothing to filter, and the empty queryset a model
+                # choice filter cleans to is never evaluated to find that out.
+                continue
             queryset = self.filters[name].filter(queryset, value)
         if data.get("provenance") and not any(data.get(n) for n in NODE_PARAMETERS):
             labelled = Label.objects.filter(provenance__in=data["provenance"])
