@@ -85,10 +85,10 @@ def rss_kib(pid: int) -> int:
 
 
 def warm(base: str, paths: list[str]) -> int:
-    """Fetch every path of the mix once or more, so that both workers have run
+    """Fetch every distinct path of the mix once, so that the workers have run
     each kind of request before memory is first read; the count of non-2xx."""
     failures = 0
-    for path in paths * 2:
+    for path in dict.fromkeys(paths):
         try:
             with urllib.request.urlopen(base + path, timeout=60) as response:
                 response.read()
