@@ -23,8 +23,9 @@ from taxonomy.models import Node
 T = TypeVar("T")
 
 GENERATION_SQL = "SELECT value FROM papers_cache_generation WHERE id = 1"
-#: Entries of earlier generations are never read again; let them expire.
-TIMEOUT_SECONDS = 24 * 3600
+#: Entries of earlier generations are never read again; let them expire soon
+#: (a current one is at worst recomputed once an hour).
+TIMEOUT_SECONDS = 3600
 MISSING = object()
 
 #: {"using", "generation"} shared by the cached reads of one read-only piece of
