@@ -105,7 +105,8 @@ def test_no_standing_before_the_map_is_built(survey):
 
 def test_top_papers_for_a_node_follow_pagerank(built, django_assert_max_num_queries):
     node = Node.objects.get(kind=Kind.APPLICATION, slug="image-description")
-    with django_assert_max_num_queries(4):
+    # 5 on PostgreSQL, where the cached taxonomy reads its generation first
+    with django_assert_max_num_queries(5):
         top = list(selectors.top_papers_for_node(node, limit=5))
         assert [t.labels.all()[0].node for t in top]  # prefetched
     ranks = [t.pagerank for t in top]
