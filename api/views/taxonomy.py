@@ -16,6 +16,7 @@ from api.serializers.taxonomy import (
     NodeSerializer,
     NodeWriteSerializer,
     TaxonomySerializer,
+    taxonomy_data,
 )
 from api.views.base import StrictQueryMixin
 from papers.selectors import node_paper_counts
@@ -105,7 +106,7 @@ class TaxonomyViewSet(StrictQueryMixin, viewsets.GenericViewSet):
     def list(self, request, *args, **kwargs):
         with one_generation():  # counts and nodes of the same generation, read once
             forests = taxonomy_tree(node_paper_counts())
-        return Response(TaxonomySerializer(forests, context={"request": request}).data)
+        return Response(taxonomy_data(forests, request, self.format_kwarg))
 
 
 class DatasetViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):

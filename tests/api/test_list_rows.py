@@ -1,5 +1,5 @@
-"""The paper list's rows, built from plain values, are exactly what the list
-serializer makes of fully loaded papers."""
+"""The paper list's rows and the taxonomy tree, built from plain values, are
+exactly what the serializers make of fully loaded objects."""
 
 import pytest
 from rest_framework.request import Request
@@ -7,8 +7,10 @@ from rest_framework.test import APIRequestFactory
 
 from api.selectors import paper_list_relations
 from api.serializers.papers import PaperListRows, PaperListSerializer
+from api.serializers.taxonomy import TaxonomySerializer, taxonomy_data
 from papers.models import Label, Paper
-from papers.selectors import paper_list_all
+from papers.selectors import node_paper_counts, paper_list_all
+from taxonomy.selectors import taxonomy_tree
 
 
 @pytest.mark.django_db
@@ -44,3 +46,12 @@ def test_list_rows_quote_keys_and_name_suffixes_like_the_serializer(survey):
     assert row["authors"] == wanted["authors"]
     assert any(a["name"].endswith(", Jr.") for a in row["authors"])
     assert len(row["labels"]) == Label.objects.filter(paper=paper).count()
+
+
+@pytest.mark.django_db
+def test_taxonomy_data_matches_the_taxonomy_serializer(survey):
+    request = Request(APIRequestFactory().get("/api/v1/taxonomy/"))
+    forests = taxonomy_tree(node_paper_counts())
+    wanted = TaxonomySerializer(forests, context={"request": request}).data
+    assert taxonomy_data(forests, request) == wanted
+    assert any(item["children"] for item in wanted["method"])
