@@ -1,7 +1,5 @@
 """Reads of papers: lists, details and counts; the only place that prefetches."""
 
-from contextlib import nullcontext
-
 from django.conf import settings
 from django.contrib.postgres.search import (
     CombinedSearchVector,
@@ -10,7 +8,7 @@ from django.contrib.postgres.search import (
     SearchVector,
     SearchVectorField,
 )
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -141,15 +139,7 @@ def _counts(
     """({node id: papers}, {year: papers}) over `papers`, in one query."""
     sql, params = _counts_sql(papers, taxonomy, with_years)
     counts: dict[str, dict] = {"node": {}, "year": {}}
-    connection = connections[papers.db]
-    serial = connection.vendor == "postgresql" and not connection.in_atomic_block
-    in_transaction = transaction.atomic(using=papers.db) if serial else nullcontext()
-    with in_transaction, connection.cursor() as cursor:
-        if serial:
-            # Tens of milliseconds of work: on a busy server, starting and
-            # gathering parallel workers costs more than it saves (at 100,000
-            # papers on two cores: 49 ms with workers, 29 ms without).
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+    with connections[papers.db].cursor() as cursor:
         cursor.execute(sql, params)
         for what, key, n in cursor.fetchall():
             counts[what][key] = n
