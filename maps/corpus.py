@@ -128,25 +128,64 @@ def paper_metrics(ids) -> dict[int, Metric]:
         pk: Metric(pagerank, cited_by, references, community or "")
         for pk, pagerank, cited_by, references, community in rows
     }
-    missing = set(ids) - set(found)
-    if missing:
-        references, citers = degree_counts(missing)
-        found.update(
-            (pk, Metric(None, citers.get(pk, 0), references.get(pk, 0), ""))
-            for pk in missing
-        )
+    found.update(_counted(set(ids) - set(found)))
     return found
 
 
-def paper_rows(ids, index: LabelIndex) -> list[PaperRow]:
-    """Published papers among ids, with their labels (ancestors included)."""
+def _counted(ids) -> dict[int, Metric]:
+    """Measures of papers the last build did not see: degrees counted now."""
+    if not ids:
+        return {}
+    references, citers = degree_counts(ids)
+    return {
+        pk: Metric(None, citers.get(pk, 0), references.get(pk, 0), "") for pk in ids
+    }
+
+
+def _labels_of(ids, index: LabelIndex) -> dict[int, frozenset[str]]:
     nodes = defaultdict(list)
     labels = Label.objects.filter(paper_id__in=ids).order_by()
     for paper_id, node_id in labels.values_list("paper_id", "node_id"):
         nodes[paper_id].append(node_id)
+    return {pk: index.labels(found) for pk, found in nodes.items()}
+
+
+def papers_with_metrics(ids, index: LabelIndex):
+    """Published papers among ids with their labels, and their cached measures:
+    (rows, {id: Metric}), the measures read with the papers."""
+    labels = _labels_of(ids, index)
+    papers = (
+        Paper.objects.published()
+        .filter(pk__in=ids)
+        .order_by()
+        .values_list(
+            "pk",
+            "citation_key",
+            "title",
+            "year",
+            "metric__pagerank",
+            "metric__cited_by",
+            "metric__references",
+            "metric__community__name",
+        )  # fmt: skip
+    )
+    rows, metrics, missing = [], {}, []
+    for pk, key, title, year, pagerank, cited_by, references, community in papers:
+        rows.append(PaperRow(pk, key, title, year, labels.get(pk, frozenset())))
+        if cited_by is None:
+            missing.append(pk)
+        else:
+            metrics[pk] = Metric(pagerank, cited_by, references, community or "")
+    metrics.update(_counted(missing))
+    return rows, metrics
+
+
+def paper_rows(ids, index: LabelIndex) -> list[PaperRow]:
+    """Published papers among ids, with their labels (ancestors included)."""
+    labels = _labels_of(ids, index)
     papers = Paper.objects.published().filter(pk__in=ids).order_by()
     return [
-        PaperRow(pk, key, title, year, index.labels(nodes[pk]))
+        PaperRow(pk, key, title, year, labels.get(pk, frozenset()))
         for pk, key, title, year in papers.values_list(
             "pk", "citation_key", "title", "year"
         )
@@ -331,10 +370,9 @@ def neighbourhood(paper: Paper, index: LabelIndex) -> Neighbourhood:
     own = citation_rows(citers_of=[paper.pk], references_of=[paper.pk], per=OWN_LINKS)
     by_citation, second_hop = _citation_candidates(paper.pk, own)
     ids = {paper.pk, *by_citation, *label_candidates(paper.pk)}
-    rows = paper_rows(ids, index)
+    rows, metrics = papers_with_metrics(ids, index)
     origin = next((row for row in rows if row.id == paper.pk), None)
     text = title_similarities(origin, rows) if origin else {}
-    metrics = paper_metrics(ids)
     corpus = corpus_of(rows, own + second_hop, index, metrics)
     return Neighbourhood(corpus, text, metrics)
 
@@ -347,6 +385,8 @@ def member_corpus(
     `rows` may hand in what was read already."""
     ids = set(ids)
     metrics = metrics if metrics is not None else paper_metrics(ids)
-    rows = [row for row in rows if row.id in ids] if rows else paper_rows(ids, index)
+    if rows is None:
+        rows = paper_rows(ids, index)
+    rows = [row for row in rows if row.id in ids]
     links = citation_rows(citers_of=ids, references_of=ids, per=per)
     return corpus_of(rows, links, index, metrics)

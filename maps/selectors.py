@@ -19,7 +19,7 @@ from maps.corpus import (
     label_index,
     member_corpus,
     neighbourhood,
-    paper_metrics,
+    papers_with_metrics,
 )
 from maps.models import MapBuild, PaperMetric
 from maps.stats import coverage_matrix, trend_table  # noqa: F401  (public here)
@@ -148,9 +148,9 @@ def set_map_ids(papers: QuerySet[Paper], limit: int = SET_MAP_LIMIT) -> list[int
 
 def set_map(papers: QuerySet[Paper], limit: int = SET_MAP_LIMIT):
     """The graph of (the most cited `limit` of) these papers, with metrics."""
-    ids = set_map_ids(papers, limit)
-    metrics = paper_metrics(ids)
-    corpus = member_corpus(ids, label_index(), metrics=metrics, per=SET_MEMBER_LINKS)
+    ids, index = set_map_ids(papers, limit), label_index()
+    rows, metrics = papers_with_metrics(ids, index)
+    corpus = member_corpus(ids, index, metrics=metrics, rows=rows, per=SET_MEMBER_LINKS)
     graph = literature.literature_graph(corpus, ids)
     _add_metrics(graph, metrics)
     return graph

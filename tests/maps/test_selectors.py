@@ -71,11 +71,11 @@ def test_paper_map_has_the_paper_its_neighbours_and_linked_works(survey):
 def test_paper_map_reads_a_bounded_number_of_queries(
     built, django_assert_max_num_queries
 ):
-    # 10 on PostgreSQL, where each capped citation read is one query
+    # 9 on PostgreSQL, where each capped citation read is one query
     origin = paper("vinyals2015show")
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(12):
         selectors.paper_map(origin, size=5)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(12):
         selectors.paper_map(origin, size=30)
 
 
