@@ -221,3 +221,17 @@ def _node_markup(node: DrawnNode) -> str:
         f'<circle cx="{node.x}" cy="{node.y}" r="{node.r}" fill="{node.colour}"/>'
         f"<title>{escape(node.title)}{year}</title>{label}</a>"
     )
+
+
+def list_markup(drawing: Drawing) -> str:
+    """The rows of the papers' table (the map without pictures), written here
+    rather than in the template: a set map lists 500 papers."""
+    rows = []
+    for node in drawing.nodes:
+        selected = ' class="selected"' if node.selected else ""
+        rows.append(
+            f'<tr{selected}><td><a href="{escape(node.url)}">{escape(node.title)}'
+            f"</a></td><td>{node.year or '–'}</td><td>{escape(node.group)}</td>"
+            f"<td>{node.citations}</td></tr>"
+        )
+    return "".join(rows)

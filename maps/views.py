@@ -6,7 +6,7 @@ from django.views.generic import TemplateView
 
 from maps import selectors
 from maps.charts import stacked_bars
-from maps.drawing import COLOUR_MODES, draw, svg_markup
+from maps.drawing import COLOUR_MODES, draw, list_markup, svg_markup
 from maps.stats import TREND_KINDS, root_names
 from papers.filtersets import PaperFilterSet
 from papers.models import Paper
@@ -29,7 +29,11 @@ def map_figure(graph, *, colour_by: str, title: str, selected=None) -> dict:
         selected=selected,
     )
     drawing.title = title
-    return {"drawing": drawing, "svg": svg_markup(drawing)}
+    return {
+        "drawing": drawing,
+        "svg": svg_markup(drawing),
+        "rows": list_markup(drawing),
+    }
 
 
 class PaperMapView(TemplateView):

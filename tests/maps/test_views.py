@@ -99,3 +99,14 @@ def test_stats_page_has_charts_csv_links_and_the_gap_matrix(client, survey):
 def test_nav_links_to_map_and_stats(client, survey):
     html = client.get("/").content.decode()
     assert 'href="/map/"' in html and 'href="/stats/"' in html
+
+
+def test_paper_list_under_the_map_escapes_titles_and_marks_the_paper(client, built):
+    xu = Paper.objects.get(citation_key="xu2015show")
+    xu.title = "Show, <Attend> & Tell"
+    xu.save()
+    html = client.get("/papers/vinyals2015show/map/").content.decode()
+    rows = re.search(r"<tbody>(.*?)</tbody>", html, re.S)[1]
+    assert rows.count("<tr") == 21
+    assert "Show, &lt;Attend&gt; &amp; Tell</a></td><td>2015</td>" in rows
+    assert '<tr class="selected"><td><a href="/papers/vinyals2015show/">' in rows
