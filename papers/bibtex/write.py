@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import lru_cache, partial
+from functools import partial
 
 from papers.bibtex.build import VENUE_FIELDS
 from papers.bibtex.identifiers import MONTH_MACROS
@@ -35,6 +35,27 @@ def format_entry(record: BibRecord, *, encoding: str = "latex") -> str:
     keeps UTF-8 (for biber). Either way every value is escaped so that no LaTeX
     command in it can run.
     """
+    return _entry(record, encoding, {})
+
+
+def iter_bibtex(
+    records: Iterable[BibRecord], *, encoding: str = "latex"
+) -> Iterator[str]:
+    """Yield the entries of ``records`` one by one, separated by blank lines."""
+    # Bibliographies repeat their authors: each name is written once per run of
+    # NAME_CACHE distinct names (a bound, so memory stays flat on any size).
+    names: dict[PersonName, str] = {}
+    for index, record in enumerate(records):
+        if len(names) > NAME_CACHE:
+            names.clear()
+        entry = _entry(record, encoding, names)
+        yield entry if index == 0 else "\n" + entry
+
+
+NAME_CACHE = 4096
+
+
+def _entry(record: BibRecord, encoding: str, names: dict[PersonName, str]) -> str:
     if encoding not in _ENCODINGS:
         raise ValueError(f"encoding must be one of {_ENCODINGS}, not {encoding!r}")
     if not _KEY.fullmatch(record.key):
@@ -42,26 +63,18 @@ def format_entry(record: BibRecord, *, encoding: str = "latex") -> str:
     if not _ENTRY_TYPE.fullmatch(record.entry_type):
         raise ValueError(f"cannot write the entry type {record.entry_type!r}")
     esc = partial(escape, latex=encoding == "latex")
-    lines = [f"  {name} = {value}," for name, value in _fields(record, esc)]
+    fields = _fields(record, esc, names)
+    lines = [f"  {name} = {value}," for name, value in fields]
     return f"@{record.entry_type}{{{record.key},\n" + "\n".join(lines) + "\n}\n"
 
 
-def iter_bibtex(
-    records: Iterable[BibRecord], *, encoding: str = "latex"
-) -> Iterator[str]:
-    """Yield the entries of ``records`` one by one, separated by blank lines."""
-    for index, record in enumerate(records):
-        entry = format_entry(record, encoding=encoding)
-        yield entry if index == 0 else "\n" + entry
-
-
-def _fields(record: BibRecord, esc) -> list[tuple[str, str]]:
+def _fields(record: BibRecord, esc, names: dict) -> list[tuple[str, str]]:
     """(name, written value) pairs in the conventional order."""
     extra = _writable_extra(record) if record.extra else {}
     fields = []
     add = fields.append
     if record.authors or record.et_al:
-        add(("author", _braced(_authors(record, esc))))
+        add(("author", _braced(_authors(record, esc, names))))
     add(("title", _braced(_title(record, esc))))
     venue_field = _venue_field(record)
     if venue_field:
@@ -163,18 +176,16 @@ def _venue_field(record: BibRecord) -> str:
     return own or "howpublished"
 
 
-def _authors(record: BibRecord, esc) -> str:
-    latex = esc.keywords["latex"]
-    names = [_written_name(name, latex) for name in record.authors]
+def _authors(record: BibRecord, esc, names: dict[PersonName, str]) -> str:
+    written = []
+    for name in record.authors:
+        text = names.get(name)
+        if text is None:
+            text = names[name] = format_name(name, esc)
+        written.append(text)
     if record.et_al:
-        names.append("others")
-    return " and ".join(names)
-
-
-# Bibliographies repeat their authors; a name is always written the same way.
-@lru_cache(maxsize=16384)
-def _written_name(name: PersonName, latex: bool) -> str:
-    return format_name(name, partial(escape, latex=latex))
+        written.append("others")
+    return " and ".join(written)
 
 
 def _title(record: BibRecord, esc) -> str:
