@@ -3,6 +3,8 @@ next to their baselines, and each goal of issue 7 as met or missed."""
 
 from dataclasses import dataclass
 
+from bench.soak import RSS_GROWTH_LIMIT, render_soak
+
 #: Why a goal is missed, from the plans (EXPLAIN ANALYZE) and profiles of the
 #: slow requests at 100,000 papers; shown next to a missed goal only.
 REASONS = {
@@ -131,6 +133,19 @@ def _load(field, limit, higher=False):
     return measure
 
 
+def _soak(field, limit):
+    def measure(results):
+        soak = results["soak"]
+        if soak.get("status") != "ok":
+            raise KeyError("soak")
+        value = soak[field]
+        if isinstance(value, float):
+            return f"{value:.1%}", value < limit
+        return f"{value:,}", value <= limit
+
+    return measure
+
+
 def _import_rate(results):
     extra = _fig(results, "import")["extra"]
     return f"{extra['entries_per_s']:,}/s", extra["entries_per_s"] >= 3000
@@ -203,6 +218,13 @@ GOALS = [
         "load_p99", "List under load: p99 latency (ms)", "<= 120", _load("p99_ms", 120)
     ),
     Goal("load_errors", "List under load: errors", "0", _load("errors", 0)),
+    Goal("soak_errors", "Soak (mixed requests): errors", "0", _soak("errors", 0)),
+    Goal(
+        "soak_memory",
+        "Soak: largest worker memory growth",
+        "< 10%",
+        _soak("rss_growth_max", RSS_GROWTH_LIMIT),
+    ),
     Goal("import", "BibTeX import, entries/s", ">= 3,000", _import_rate),
     Goal(
         "import_ratio", "BibTeX import vs bibtexparser parsing", "<= 3x", _import_ratio
@@ -292,6 +314,10 @@ def load_line(load: dict) -> str:
     )
 
 
+def soak_section(soak: dict | None) -> str:
+    return render_soak(soak or {"status": "not run", "note": "no soak in this run"})
+
+
 def render(results: dict) -> str:
     machine, data = results["machine"], results["data"]
     goals, missed = goal_rows(results)
@@ -329,6 +355,7 @@ def render(results: dict) -> str:
         "",
         load_line(results.get("load", {})),
         "",
+        soak_section(results.get("soak")),
         "## Goals (100,000 papers / 1,000,000 citations, PostgreSQL, 2 cores)",
         "",
         *goals,

@@ -48,6 +48,13 @@ def arguments(argv):
     parser.add_argument("--import-entries", type=int, default=10_000)
     parser.add_argument("--load-seconds", type=int, default=20, help="0 skips wrk")
     parser.add_argument(
+        "--soak-seconds",
+        type=int,
+        default=60,
+        help="mixed-request soak at --soak-connections (bench.soak); 0 skips it",
+    )
+    parser.add_argument("--soak-connections", type=int, default=32)
+    parser.add_argument(
         "--create-db",
         action="store_true",
         help="create the PostgreSQL database if missing, and migrate",
@@ -193,7 +200,7 @@ def bench_actor():
 
 
 def measure(args, raw, log) -> dict:
-    from bench import bibtex_bench, load, scenarios
+    from bench import bibtex_bench, load, scenarios, soak
     from bench.measure import count_queries
 
     choices = scenarios.choose(args.seed)
@@ -226,6 +233,13 @@ def measure(args, raw, log) -> dict:
         result["load"] = load.run_load(listing, seconds=args.load_seconds, log=log)
     else:
         result["load"] = {"status": "skipped", "note": "--load-seconds 0"}
+    if args.soak_seconds > 0:
+        log("Soak (list, detail, search and export)...")
+        result["soak"] = soak.run_soak(
+            seconds=args.soak_seconds, connections=args.soak_connections, log=log
+        )
+    else:
+        result["soak"] = {"status": "skipped", "note": "--soak-seconds 0"}
     result["choices"] = {
         "list": listing,
         "selective": choices.selective,

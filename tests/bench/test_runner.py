@@ -75,6 +75,32 @@ def test_report_names_met_missed_and_unmeasured_goals():
     assert "- **Taxonomy tree with counts p95**: not measured." in text
 
 
+def test_report_shows_the_soak_and_judges_its_errors_and_memory():
+    soak = {
+        "status": "ok", "seconds": 60, "connections": 32, "workers": 2,
+        "mix": {"list": 50, "detail": 50}, "distinct_paths": 9,
+        "requests_per_s": 120.5, "p50_ms": 200.0, "p75_ms": 250.0, "p90_ms": 300.0,
+        "p99_ms": 400.0, "requests": 7230, "errors": 3,
+        "rss_start_kib": [100 * 1024, 100 * 1024],
+        "rss_end_kib": [104 * 1024, 112 * 1024],
+        "rss_growth_max": 0.12, "rss_growth_ok": False,
+    }  # fmt: skip
+    text = report.render({**_results(), "soak": soak})
+    assert "## Load soak" in text
+    assert "| Soak (mixed requests): errors | 0 | 3 | **missed** |" in text
+    assert "| Soak: largest worker memory growth | < 10% | 12.0% | **missed** |" in text
+    calm = {**soak, "errors": 0, "rss_growth_max": 0.04, "rss_growth_ok": True}
+    text = report.render({**_results(), "soak": calm})
+    assert "| Soak (mixed requests): errors | 0 | 0 | met |" in text
+    assert "| Soak: largest worker memory growth | < 10% | 4.0% | met |" in text
+
+
+def test_report_without_a_soak_says_it_was_not_run():
+    text = report.render(_results())
+    assert "not run: no soak in this run" in text
+    assert "| Soak: largest worker memory growth | < 10% | not measured | n/a |" in text
+
+
 @pytest.mark.django_db
 def test_bench_measures_an_endpoint_and_marks_a_missing_one(survey):
     bench = scenarios.Bench(repeat=3, warmup=1, raw=None, log=lambda *a: None)
