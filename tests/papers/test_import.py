@@ -340,3 +340,21 @@ def test_the_command_shows_progress_for_a_large_file(tmp_path):
     assert "written: 1,000/2,500 entries" in progress
     assert "written: 2,500/2,500 entries" in progress
     assert "2500 entries" in out.getvalue() and "2500 created" in out.getvalue()
+
+
+def test_a_conflict_met_only_when_writing_writes_nothing_and_says_so(monkeypatch):
+    # Another writer took the DOI between the lookups and the write: the
+    # lookups see nothing, the database's unique constraint stops the write.
+    monkeypatch.setattr(
+        "papers.services.bibtex_import.database_works", lambda records: []
+    )
+    taken = Paper.objects.exclude(doi=None).first().doi
+    text = (
+        NEW_PAPER + f"@article{{late1, title={{Late}}, year={{2021}}, doi={{{taken}}}}}"
+    )
+    before = (Paper.objects.count(), Author.objects.count(), Change.objects.count())
+    report = bibtex_import(data=text, actor=None)
+    assert not report.written
+    assert "the database changed during the import" in report.problems[-1].message
+    after = (Paper.objects.count(), Author.objects.count(), Change.objects.count())
+    assert after == before
