@@ -83,7 +83,9 @@ def page_and_count(
     rows = rows.annotate(page_total=CappedCount(queryset))
     page = list(rows[start : start + size])
     if page:
-        return page, page[0].page_total
+        first = page[0]
+        total = first["page_total"] if isinstance(first, dict) else first.page_total
+        return page, total
     return page, capped(queryset).count()
 
 
@@ -161,7 +163,10 @@ class KeysetPagination(BasePagination):
         return values, reverse
 
     def _link(self, row, reverse: bool) -> str:
-        values = [getattr(row, name) for name, _ in self.keys]
+        values = [
+            row[name] if isinstance(row, dict) else getattr(row, name)
+            for name, _ in self.keys
+        ]
         token = signing.dumps({"v": values, "r": reverse}, salt=self.salt)
         return replace_query_param(
             self.request.build_absolute_uri(), self.cursor_query_param, token

@@ -29,16 +29,20 @@ def api_paper_rows(*, include_drafts: bool) -> QuerySet[Paper]:
     return papers.select_related("venue")
 
 
-#: The columns a list row shows (and the ordering keys, which are annotations
-#: or among them); the abstract and the JSON fields are left in the table.
+#: The columns a list row shows; the abstract and the JSON fields stay behind.
 LIST_COLUMNS = (
-    "citation_key", "entry_type", "title", "year", "month", "et_al", "doi",
-    "arxiv_id", "cite_count", "status", "venue__name", "venue__short_name",
+    "id", "citation_key", "entry_type", "title", "year", "month", "et_al", "doi",
+    "arxiv_id", "cite_count", "status", "venue_id", "venue__name",
+    "venue__short_name",
 )  # fmt: skip
+#: Ordering keys papers.filtersets annotates (keyset pages read them).
+SORT_ANNOTATIONS = ("sort_year", "sort_cites", "relevance")
 
 
-def paper_page_columns(papers: QuerySet[Paper]) -> QuerySet[Paper]:
-    return papers.only(*LIST_COLUMNS)
+def paper_page_columns(papers: QuerySet[Paper]) -> QuerySet:
+    """The list's columns and ordering keys as dicts: no model objects to build."""
+    keys = [name for name in SORT_ANNOTATIONS if name in papers.query.annotations]
+    return papers.values(*LIST_COLUMNS, *keys)
 
 
 def paper_list_relations(paper_ids: list[int]) -> tuple[dict, dict]:

@@ -55,34 +55,36 @@ class PaperListRows:
         self.label = link("api:label-detail")
         self.node = link("api:node-detail", "key", f"{MARK}:{MARK.upper()}")
 
-    def rows(self, papers, authors: dict, labels: dict) -> list[dict]:
+    def rows(self, papers: list[dict], authors: dict, labels: dict) -> list[dict]:
+        """papers: dicts of api.selectors.LIST_COLUMNS."""
         return [
-            self.row(paper, authors[paper.pk], labels[paper.pk]) for paper in papers
+            self.row(paper, authors[paper["id"]], labels[paper["id"]])
+            for paper in papers
         ]
 
-    def row(self, paper, authors: list[tuple], labels: list[tuple]) -> dict:
-        venue = paper.venue
+    def row(self, paper: dict, authors: list[tuple], labels: list[tuple]) -> dict:
+        venue = paper["venue_id"]
         return {
-            "url": self.paper.replace(MARK, quote(paper.citation_key, URL_SAFE)),
-            "citation_key": paper.citation_key,
-            "entry_type": paper.entry_type,
-            "title": paper.title,
-            "year": paper.year,
-            "month": paper.month,
+            "url": self.paper.replace(MARK, quote(paper["citation_key"], URL_SAFE)),
+            "citation_key": paper["citation_key"],
+            "entry_type": paper["entry_type"],
+            "title": paper["title"],
+            "year": paper["year"],
+            "month": paper["month"],
             "authors": [self._author(*author) for author in authors],
-            "et_al": paper.et_al,
+            "et_al": paper["et_al"],
             "venue": None
             if venue is None
             else {
-                "url": self.venue.replace(NUMBER, str(venue.pk)),
-                "id": venue.pk,
-                "name": venue.name,
-                "short_name": venue.short_name,
+                "url": self.venue.replace(NUMBER, str(venue)),
+                "id": venue,
+                "name": paper["venue__name"],
+                "short_name": paper["venue__short_name"],
             },
-            "doi": paper.doi,
-            "arxiv_id": paper.arxiv_id,
-            "cite_count": paper.cite_count,
-            "status": paper.status,
+            "doi": paper["doi"],
+            "arxiv_id": paper["arxiv_id"],
+            "cite_count": paper["cite_count"],
+            "status": paper["status"],
             "labels": [self._label(*label) for label in labels],
         }
 

@@ -171,7 +171,7 @@ class PaperViewSet(StrictQueryMixin, viewsets.ModelViewSet):
             return self._export(papers, fmt, "papers")
         facets = flag(request, "facets")
         page = self.paginate_queryset(paper_page_columns(papers))
-        authors, labels = paper_list_relations([paper.pk for paper in page])
+        authors, labels = paper_list_relations([paper["id"] for paper in page])
         rows = PaperListRows(request, self.format_kwarg)
         data = rows.rows(page, authors, labels)
         extra = {"facets": self._facets(filterset)} if facets else None
