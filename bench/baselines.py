@@ -8,12 +8,8 @@ import json
 import psycopg
 
 PUBLISHED = "p.status = 'published'"
-SEARCH_VECTOR = (
-    "(setweight(to_tsvector('english'::regconfig, COALESCE(p.title, '')::text), 'A')"
-    " || setweight(to_tsvector('english'::regconfig, COALESCE(p.abstract, '')), 'B')"
-    " || setweight(to_tsvector('english'::regconfig, COALESCE(p.authors_text, '')),"
-    " 'C'))"
-)
+#: The stored, GIN-indexed search document (papers migration 0006).
+SEARCH_VECTOR = "p.search_document"
 ROW_COLUMNS = (
     "p.id, p.citation_key, p.entry_type, p.title, p.year, p.month, p.et_al, p.doi,"
     " p.arxiv_id, p.cite_count, p.status, v.id, v.name, v.short_name"
