@@ -55,10 +55,11 @@ def bad_request(request: HttpRequest, message: str, fields: dict) -> HttpRespons
     return HttpResponse(html, status=400)
 
 
-class NulCharacterMiddleware:
-    """400 for a NUL character in the path or a query parameter.
+class AddressCheckMiddleware:
+    """400 for an address over settings.ATLAS_MAX_URL_LENGTH, or with a NUL
+    character in the path or a query parameter.
 
-    No name, key or search text holds one, and PostgreSQL refuses them in
+    No name, key or search text holds a NUL, and PostgreSQL refuses them in
     strings, so they would otherwise reach the database as a server error.
     """
 
@@ -66,6 +67,12 @@ class NulCharacterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.ATLAS_MAX_URL_LENGTH
+        if len(request.path) + len(request.META.get("QUERY_STRING", "")) > limit:
+            problem = f"The address is longer than the {limit:,} characters accepted."
+            return bad_request(
+                request, f"Invalid input. path: {problem}", {"path": [problem]}
+            )
         if "\x00" in request.path:
             problem = "The address contains a NUL character."
             return bad_request(

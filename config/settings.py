@@ -99,6 +99,10 @@ REDOC_POLICY = {
 # the right is the client (entries further left are whatever the client sent).
 ATLAS_TRUSTED_PROXIES = int(os.environ.get("ATLAS_TRUSTED_PROXIES", "0"))
 
+# Longest address (path plus query string) the app reads; longer ones get a 400
+# (gunicorn.conf.py lifts gunicorn's own 4 KiB line limit so this one answers).
+ATLAS_MAX_URL_LENGTH = int(os.environ.get("ATLAS_MAX_URL_LENGTH", "16384"))
+
 # Request bodies: form/JSON fields read into memory, and every body by its
 # Content-Length (checked before anything reads it; config/limits.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(
@@ -130,7 +134,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.limits.RequestSizeLimitMiddleware",
-    "config.limits.NulCharacterMiddleware",
+    "config.limits.AddressCheckMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -258,6 +262,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_json_exports",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "NodeKindEnum": "taxonomy.models.Kind",
         "VenueKindEnum": "papers.models.VenueKind",

@@ -58,6 +58,7 @@ OTHER_ENDPOINTS = [
     ),
     ("detail-nul-in-path", "/api/v1/papers/a%00b/", "path"),
     ("detail-unknown-parameter", f"/api/v1/papers/{KEY}/?ordering=x", "ordering"),
+    ("address-over-16384-chars", "/api/v1/papers/?" + "modality=image&" * 1200, "path"),
 ]
 
 
@@ -325,6 +326,13 @@ def test_pages_explain_bad_filters_instead_of_failing(client, survey, query, ref
     assert response.status_code == 200
     html = response.content.decode()
     assert ("Some filters could not be used" in html) == refused
+
+
+def test_an_over_long_page_address_gets_a_400_page(client, survey):
+    response = client.get("/papers/?" + "q=x&" * 5000)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "longer than the 16,384 characters" in response.content.decode()
 
 
 @pytest.mark.parametrize("path", ["/papers/a%00b/", "/papers/?q=%00", "/taxonomy/%00/"])
