@@ -4,6 +4,8 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
+from papers.exports import EXPORT_FORMATS
+
 
 class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Machine-readable, e.g. invalid, not_found.")
@@ -35,8 +37,41 @@ READ_ERRORS = ("400", "429")
 WRITE_ERRORS = ("400", "401", "403", "413", "415", "429")
 
 
+#: What `?format=json` on papers answers: the JSON export, one object per paper.
+JSON_EXPORT = {
+    "type": "array",
+    "items": {"type": "object"},
+    "description": "With ?format=json: the JSON export, one object per paper.",
+}
+CSL_JSON = {"type": "array", "items": {"type": "object"}, "description": "CSL-JSON"}
+
+
+def document_json_exports(result, generator, request, public):
+    """Operations offering the paper exports answer ?format=json with the JSON
+    export under the same media type as their ordinary answer: document both."""
+    for operations in result["paths"].values():
+        for operation in operations.values():
+            formats = {
+                tuple(p["schema"].get("enum", ()))
+                for p in operation.get("parameters", ())
+                if p["name"] == "format" and p["in"] == "query"
+            }
+            if tuple(sorted(EXPORT_FORMATS)) not in formats:
+                continue
+            content = operation["responses"]["200"]["content"]
+            ordinary = content["application/json"]["schema"]
+            content["application/json"]["schema"] = {"oneOf": [ordinary, JSON_EXPORT]}
+    return result
+
+
 class AtlasAutoSchema(AutoSchema):
     """drf-spectacular's AutoSchema plus the error answers of each operation."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        # A view may answer a list action with one object (the taxonomy tree).
+        if getattr(self.view, "answers_one_object", False):
+            return False
+        return super()._is_list_view(serializer)
 
     def _error_codes(self) -> list[str]:
         codes = list(READ_ERRORS if self.method in ("GET", "HEAD") else WRITE_ERRORS)

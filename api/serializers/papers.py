@@ -15,6 +15,7 @@ from api.serializers.briefs import (
     VenueBriefSerializer,
     paper_url,
 )
+from api.serializers.fields import OptionalURLField
 from papers.models import Confidence, Paper, Status, SurveyInclusion
 
 
@@ -115,7 +116,7 @@ class PaperListRows:
 
 
 class PaperDetailSerializer(PaperListSerializer):
-    external_url = serializers.URLField(source="url", read_only=True)
+    external_url = OptionalURLField(source="url", read_only=True)
     html_url = serializers.SerializerMethodField()
     metadata_provenance = serializers.JSONField(source="provenance", read_only=True)
     datasets = DatasetBriefSerializer(many=True, read_only=True)
@@ -202,7 +203,7 @@ class PaperWriteSerializer(serializers.Serializer):
     arxiv_id = serializers.CharField(
         max_length=40, required=False, allow_null=True, allow_blank=True
     )
-    external_url = serializers.URLField(
+    external_url = OptionalURLField(
         source="url", max_length=500, required=False, allow_blank=True
     )
     cite_count = serializers.IntegerField(

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from api.serializers.briefs import NodeBriefSerializer, NodeUrlField
+from api.serializers.fields import OptionalURLField
 from taxonomy.models import Dataset, Kind, Metric, Node, Provenance
 
 
@@ -124,7 +125,7 @@ class DatasetSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:dataset-detail", lookup_field="slug"
     )
-    homepage = serializers.URLField(source="url", read_only=True)
+    homepage = OptionalURLField(source="url", read_only=True)
     modalities = NodeBriefSerializer(many=True, read_only=True)
     applications = NodeBriefSerializer(many=True, read_only=True)
     paper_count = serializers.IntegerField(read_only=True)

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from api.pagination import PaperPagination
 from api.permissions import CuratorWritesOrReadOnly
 from api.renderers import EXPORT_RENDERERS, export_format
+from api.schema import CSL_JSON
 from api.selectors import (
     api_paper_detail,
     api_paper_rows,
@@ -53,9 +54,9 @@ FORMAT_PARAMETER = OpenApiParameter(
     + ". Accept headers with these media types work too (json excepted).",
 )
 EXPORT_RESPONSES = {
-    (200, media.split(";")[0]): OpenApiTypes.STR
+    (200, media.split(";")[0]): CSL_JSON if fmt == "csljson" else OpenApiTypes.STR
     for fmt, (media, _, _) in EXPORT_FORMATS.items()
-    if fmt != "json"
+    if fmt != "json"  # documented beside the ordinary answer (api.schema)
 }
 VERSION_PARAMETER = OpenApiParameter(
     "version",

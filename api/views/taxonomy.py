@@ -96,6 +96,7 @@ class TaxonomyViewSet(StrictQueryMixin, viewsets.GenericViewSet):
 
     serializer_class = TaxonomySerializer
     pagination_class = None
+    answers_one_object = True  # one object of forests, not a list (api.schema)
     queryset = Node.objects.none()  # tells the schema generator the model
 
     @extend_schema(

@@ -287,3 +287,19 @@ def test_admin_manages_nodes_through_services(admin):
     assert busy.status_code == 400
     assert admin.delete(body["url"]).status_code == 204
     assert not Node.objects.filter(pk=node.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("external_url", "accepted"),
+    [("https://example.org/paper", True), ("", True), ("not a web address", False)],
+)
+def test_external_url_is_a_web_address_or_empty(curator, external_url, accepted):
+    body = {**NEW_PAPER, "external_url": external_url}
+    response = curator.post("/api/v1/papers/", body, format="json")
+    assert response.status_code == (201 if accepted else 400), response.content
+    if accepted:
+        assert response.json()["external_url"] == external_url
+        assert _paper("doe2024fusion").url == external_url
+    else:
+        assert "external_url" in error_of(response)["fields"]
+        assert not Paper.objects.filter(citation_key="doe2024fusion").exists()
