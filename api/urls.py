@@ -12,6 +12,7 @@ from rest_framework.routers import DefaultRouter
 
 from api import views
 from api.errors import not_found
+from api.views.imports import BibtexImportView
 
 app_name = "api"
 
@@ -29,6 +30,11 @@ router.register("labels", views.LabelViewSet, basename="label")
 
 urlpatterns = [
     path("v1/", include(router.urls)),
+    path(
+        "v1/import/bibtex",
+        BibtexImportView.as_view(),
+        name="import-bibtex",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Both load their scripts from URLs, as the Content Security Policy requires.
     path(

@@ -32,7 +32,13 @@ NEW_PAPER = {
     "labels": ["modality:image"],
 }
 #: Which role a resource's writes need, by the first segment after /api/v1/.
-NEEDS = {"papers": "curator", "labels": "curator", "citations": "curator"}
+NEEDS = {
+    "papers": "curator",
+    "labels": "curator",
+    "citations": "curator",
+    "import": "curator",
+}
+NEW_BIB = "@article{doe2024late, title={Late Fusion}, author={Doe, Jane}, year=2024}"
 NEEDS_ADMIN = {"nodes"}
 
 
@@ -96,6 +102,7 @@ def sample(method: str, path: str) -> tuple[str, dict | None]:
             "/api/v1/nodes/modality:image/",
             {"note": "n"},
         ),
+        ("POST", "/api/v1/import/bibtex"): ("/api/v1/import/bibtex", NEW_BIB),
         ("DELETE", "/api/v1/nodes/{key}/"): (
             "/api/v1/nodes/open_issue:object-hallucination/",
             None,
@@ -162,12 +169,17 @@ def test_api_write_matrix(token_client, role, method, path):
     url, body = sample(method, path)
     before = row_counts()
     changes = Change.objects.count()
-    response = client.generic(
-        method,
-        url,
-        data=None if body is None else json.dumps(body),
-        content_type="application/json",
-    )
+    if isinstance(body, str):  # a .bib file
+        response = client.generic(
+            method, url, data=body, content_type="application/x-bibtex"
+        )
+    else:
+        response = client.generic(
+            method,
+            url,
+            data=None if body is None else json.dumps(body),
+            content_type="application/json",
+        )
     if allowed(role, needed_role(path)):
         assert response.status_code in (200, 201, 204), response.content
         assert Change.objects.count() > changes
