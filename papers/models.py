@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from papers.bibtex import is_field_name
 from taxonomy.models import Dataset, Metric, Node, Provenance
 
 
@@ -198,6 +199,22 @@ class Paper(models.Model):
             self.doi = self.doi.strip().lower() or None
         if self.arxiv_id is not None:
             self.arxiv_id = self.arxiv_id.strip() or None
+        self._check_extra()
+
+    def _check_extra(self) -> None:
+        """Other BibTeX fields: names BibTeX can write, text values."""
+        if not isinstance(self.extra, dict):
+            raise ValidationError({"extra": "Other fields must be name: text pairs."})
+        for name, value in self.extra.items():
+            if not is_field_name(name):
+                raise ValidationError(
+                    {
+                        "extra": f"{name!r} is not a BibTeX field name (a letter, "
+                        "then letters, digits or _ : . + -)."
+                    }
+                )
+            if not isinstance(value, str):
+                raise ValidationError({"extra": f"The value of {name!r} must be text."})
 
 
 class Authorship(models.Model):

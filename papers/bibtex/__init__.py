@@ -12,7 +12,7 @@ from papers.bibtex.identifiers import (
 from papers.bibtex.names import format_name, parse_names
 from papers.bibtex.parse import parse_bibtex
 from papers.bibtex.records import BibRecord, ParseProblem, ParseResult, PersonName
-from papers.bibtex.write import format_entry, iter_bibtex
+from papers.bibtex.write import format_entry, is_field_name, iter_bibtex
 
 __all__ = [
     "BibRecord",
@@ -21,6 +21,7 @@ __all__ = [
     "PersonName",
     "format_entry",
     "format_name",
+    "is_field_name",
     "iter_bibtex",
     "normalise_arxiv_id",
     "normalise_doi",

@@ -106,12 +106,17 @@ def _braced(text: str) -> str:
     return "{" + text.strip() + "}"
 
 
+def is_field_name(name: str) -> bool:
+    """Whether BibTeX can carry a field of this name (any letter case)."""
+    return bool(_FIELD_NAME.fullmatch(name.lower()))
+
+
 def _writable_extra(record: BibRecord) -> dict[str, str]:
     """Extra fields worth writing; the record's own attributes win over them."""
     extra = {}
     for name, value in record.extra.items():
         name = name.lower()
-        if not _FIELD_NAME.fullmatch(name):
+        if not is_field_name(name):
             raise ValueError(f"cannot write the field name {name!r} to BibTeX")
         if name not in _MAIN_FIELDS and collapse(value):
             extra[name] = value

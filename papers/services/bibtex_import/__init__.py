@@ -29,7 +29,7 @@ from django.core.validators import (
 )
 from django.db import DatabaseError, transaction
 
-from papers.bibtex import BibRecord, ParseProblem, parse_bibtex
+from papers.bibtex import BibRecord, ParseProblem, is_field_name, parse_bibtex
 from papers.bibtex.matching import Decision, WorkIndex, plan_import
 from papers.bibtex.write import implied_protection
 from papers.models import Author, Paper, Status, Venue
@@ -244,7 +244,8 @@ def _surely_valid(values: dict) -> bool:
             return False
         if check.high is not None and value > check.high:
             return False
-    return True
+    # Paper.clean's own rule for the other BibTeX fields.
+    return all(is_field_name(name) for name in values["extra"])
 
 
 def _explicit_protection(record: BibRecord) -> str:
