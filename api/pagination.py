@@ -9,7 +9,16 @@ the same query as the page, so that no request reads a whole large result."""
 import hashlib
 
 from django.core import signing
-from django.db.models import F, IntegerField, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Expression,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -42,12 +51,48 @@ def order_by(keys: Keys, reverse: bool) -> list:
     return [F(name).desc() if desc != reverse else F(name).asc() for name, desc in keys]
 
 
-def after(keys: Keys, values: list, reverse: bool) -> Q:
+class RowsAfter(Expression):
+    """(key, ...) > (value, ...), or < when descending: a row comparison."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, names: list[str], values: list, descending: bool):
+        super().__init__()
+        self.keys = [F(name) for name in names]
+        self.values = [Value(value) for value in values]
+        self.operator = "<" if descending else ">"
+
+    def get_source_expressions(self):
+        return [*self.keys, *self.values]
+
+    def set_source_expressions(self, expressions):
+        self.keys = expressions[: len(self.keys)]
+        self.values = expressions[len(self.keys) :]
+
+    def as_sql(self, compiler, connection):
+        sides, params = [], []
+        for side in (self.keys, self.values):
+            parts = []
+            for expression in side:
+                sql, part_params = compiler.compile(expression)
+                parts.append(sql)
+                params.extend(part_params)
+            sides.append(f"({', '.join(parts)})")
+        return f"{sides[0]} {self.operator} {sides[1]}", params
+
+
+def after(keys: Keys, values: list, reverse: bool) -> Q | RowsAfter:
     """Rows strictly after values in the (possibly reversed) key order.
 
-    The bound on the first key stands alone as well (first <= v AND (...)), so
-    that an index on the keys starts its scan there instead of at the top.
+    Keys that all sort the same way compare as one row, which an index on them
+    reads as a range. Mixed directions expand to first < v OR (first = v AND
+    ...), with the bound on the first key standing alone as well (first <= v
+    AND (...)) so that an index on the keys starts its scan there.
     """
+    directions = {desc != reverse for _, desc in keys}
+    if len(directions) == 1:
+        return RowsAfter([name for name, _ in keys], values, directions.pop())
     condition = Q()
     for i, (name, desc) in enumerate(keys):
         step = Q(**{f"{name}__{'lt' if desc != reverse else 'gt'}": values[i]})

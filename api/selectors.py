@@ -36,7 +36,7 @@ LIST_COLUMNS = (
     "venue__short_name",
 )  # fmt: skip
 #: Ordering keys papers.filtersets annotates (keyset pages read them).
-SORT_ANNOTATIONS = ("sort_year", "sort_cites", "relevance")
+SORT_ANNOTATIONS = ("sort_year", "sort_newest", "sort_cites", "relevance")
 
 
 def paper_page_columns(papers: QuerySet[Paper]) -> QuerySet:

@@ -9,7 +9,7 @@ papers that have any label of that provenance).
 
 import django_filters
 from django import forms
-from django.db.models import IntegerField, Q, QuerySet
+from django.db.models import Func, IntegerField, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from drf_spectacular.types import OpenApiTypes
@@ -31,7 +31,7 @@ NODE_PARAMETERS = {
 #: is unique, so every ordering is total (needed for keyset pagination).
 ORDERINGS: dict[str, tuple[tuple[str, bool], ...]] = {
     "year": (("sort_year", False), ("title", False), ("id", False)),
-    "-year": (("sort_year", True), ("title", False), ("id", False)),
+    "-year": (("sort_newest", False), ("title", False), ("id", False)),
     "title": (("title", False), ("id", False)),
     "-title": (("title", True), ("id", True)),
     "cite_count": (("sort_cites", False), ("id", False)),
@@ -58,16 +58,32 @@ def ordering_name(*, requested: str | None, searching: bool) -> str:
 
 
 def sort_year() -> Coalesce:
-    """The year papers sort on (none sorts as 0); papers/migrations/0007 indexes it."""
+    """The year papers sort on (none sorts as 0)."""
     # Signed output fields: -1 is outside a positive field's range, and Django
     # turns lookups with out-of-range values into "matches nothing".
     return Coalesce("year", 0, output_field=IntegerField())
+
+
+class Negated(Func):
+    """Minus an expression (the unary operator: no parameter in the SQL)."""
+
+    template = "(-%(expressions)s)"
+    arity = 1
+    output_field = IntegerField()
+
+
+def sort_newest() -> Negated:
+    """The newest-first key: minus the sort year. It sorts ascending like the
+    title and id after it, so a keyset bound is one row comparison that
+    papers/migrations/0009's index reads as a range; year bounds use it too."""
+    return Negated(sort_year())
 
 
 def ordered(papers: QuerySet[Paper], name: str) -> QuerySet[Paper]:
     """Papers sorted by the named ordering; nulls sort as the lowest value."""
     papers = papers.annotate(
         sort_year=sort_year(),
+        sort_newest=sort_newest(),
         sort_cites=Coalesce("cite_count", -1, output_field=IntegerField()),
     )
     if name == "relevance":
@@ -159,10 +175,10 @@ class YearFilter(django_filters.NumberFilter):
     def filter(self, qs, value):
         if value is None:
             return qs
-        # Bounds on the sort year (papers without a year excluded), which the
-        # newest-first index reads as a range: year <= v alone it cannot use.
-        bound = GreaterThanOrEqual if self.lookup_expr == "gte" else LessThanOrEqual
-        return qs.filter(bound(sort_year(), value), year__isnull=False)
+        # Bounds on the newest-first key (papers without a year excluded),
+        # which its index reads as a range: year >= v alone it cannot use.
+        bound = LessThanOrEqual if self.lookup_expr == "gte" else GreaterThanOrEqual
+        return qs.filter(bound(sort_newest(), -value), year__isnull=False)
 
 
 class PaperFilterForm(forms.Form):

@@ -107,3 +107,38 @@ def test_paper_detail_and_taxonomy_have_fixed_query_budgets(
         assert anon.get("/api/v1/taxonomy/").status_code == 200
     with django_assert_max_num_queries(6):
         assert anon.get("/api/v1/nodes/method:attention-based-vqa/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "ordering", ["-year", "year", "title", "-title", "-cite_count", "cite_count"]
+)
+def test_walking_pages_keeps_the_order_of_one_page(anon, ordering):
+    whole = anon.get(PAPERS, {"ordering": ordering, "page_size": MAX_PAGE_SIZE})
+    assert whole.json()["next"] is None  # the survey fits on one page
+    walked = all_results(anon, f"{PAPERS}?ordering={ordering}&page_size=7")
+    assert [r["citation_key"] for r in walked] == [
+        r["citation_key"] for r in whole.json()["results"]
+    ]
+
+
+@pytest.mark.django_db
+def test_a_deep_newest_first_page_is_one_index_range(postgres_only):
+    from api.pagination import after
+    from papers.filtersets import ORDERINGS, ordered
+
+    keys = ORDERINGS["-year"]
+    page = ordered(Paper.objects.published(), "-year").filter(
+        after(keys, [-2020, "M", 10], False)
+    )
+    sql, params = page.values("pk")[:51].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a small table
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "papers_paper_newest_row_idx" in plan, plan
+    condition = next(line for line in plan.splitlines() if "Index Cond" in line)
+    assert "ROW(" in condition and "title" in condition, plan
+    assert "Sort" not in plan, plan
