@@ -86,12 +86,13 @@ def gunicorn(
             server.wait()
 
 
-def run_load(path: str, *, seconds: int, log=print) -> dict:
-    """Start gunicorn, warm it, run wrk against path, stop gunicorn."""
+def run_load(path: str, *, seconds: int, env: dict | None = None, log=print) -> dict:
+    """Start gunicorn (with env added to its environment), warm it, run wrk
+    against path, stop gunicorn."""
     wrk = shutil.which("wrk")
     if wrk is None:
         return {"status": "skipped", "note": "wrk is not installed"}
-    with gunicorn(probe=path) as (base, _server):
+    with gunicorn(probe=path, env=env) as (base, _server):
         url = base + path
         for _ in range(20):  # warm both workers' connections and caches
             urllib.request.urlopen(url, timeout=10).read()

@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+#: In-process figures measure computing each answer, not reading it back.
+UNCACHED = {"ATLAS_ANSWER_CACHE": "0"}
 FIGURE_KEYS = [
     "list", "list_page1", "list_deep", "detail", "taxonomy", "facets",
     "facets_all", "search_selective", "search_broad", "similar", "map",
@@ -200,8 +202,12 @@ def bench_actor():
 
 
 def measure(args, raw, log) -> dict:
+    from django.conf import settings
+
     from bench import bibtex_bench, load, scenarios, soak
     from bench.measure import count_queries
+
+    settings.ATLAS_ANSWER_CACHE = False  # see UNCACHED
 
     choices = scenarios.choose(args.seed)
     bench = scenarios.Bench(repeat=args.repeat, warmup=args.warmup, raw=raw, log=log)
@@ -229,8 +235,12 @@ def measure(args, raw, log) -> dict:
         "queries": queries,
     }
     if args.load_seconds > 0:
-        log("Load test...")
+        log("Load test (answers cached per data generation, as deployed)...")
         result["load"] = load.run_load(listing, seconds=args.load_seconds, log=log)
+        log("Load test, computing every answer (ATLAS_ANSWER_CACHE=0)...")
+        result["load_computed"] = load.run_load(
+            listing, seconds=args.load_seconds, env=UNCACHED, log=log
+        )
     else:
         result["load"] = {"status": "skipped", "note": "--load-seconds 0"}
     if args.soak_seconds > 0:

@@ -184,6 +184,9 @@ if len(DATABASES) > 1:
     MIDDLEWARE.insert(1, "config.db_router.ReplicaReadsMiddleware")
 # One cache for every app process when REDIS_URL is set; else per process.
 CACHES = cache_settings(os.environ.get("REDIS_URL"))
+# Public paper lists keep their rendered answer for one data generation
+# (api/answers.py); 0 computes every answer.
+ATLAS_ANSWER_CACHE = env_flag("ATLAS_ANSWER_CACHE", default=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 
 from papers.models import Paper
@@ -32,6 +33,14 @@ def postgres_only(db):
     """Skip when the suite runs on SQLite; .ci/run runs it again on PostgreSQL."""
     if not settings.IS_POSTGRES:
         pytest.skip("runs on PostgreSQL only (set DATABASE_URL=postgres://...)")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with nothing cached: a rolled-back test restores the
+    data generation, and its cached answers must not stand in for work a later
+    test measures."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

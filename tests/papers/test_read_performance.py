@@ -16,6 +16,12 @@ PAPERS = "/api/v1/papers/"
 FILTERED = f"{PAPERS}?modality=image&method=attention-based-vqa&year_min=2010&"
 
 
+@pytest.fixture(autouse=True)
+def computed_answers(settings):
+    """The budgets are those of computing an answer, not of reading it back."""
+    settings.ATLAS_ANSWER_CACHE = False
+
+
 def _queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200

@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from papers.models import Author, Label, Paper
+from papers.models import Author, Label, Paper, Venue
 from taxonomy.cache import cached, generation
 from taxonomy.models import Dataset, Kind, Node
 
@@ -48,6 +48,7 @@ def test_every_kind_of_write_changes_the_generation(survey):
         lambda: paper.authorships.filter(author=author).update(position=99),
         lambda: paper.datasets.add(dataset),
         lambda: paper.datasets.remove(dataset),
+        lambda: Venue.objects.filter(pk=paper.venue_id).update(name="Renamed"),
     ]
     for write in writes:
         before = _generation()
