@@ -215,6 +215,10 @@ class Paper(models.Model):
                 )
             if not isinstance(value, str):
                 raise ValidationError({"extra": f"The value of {name!r} must be text."})
+            if "\x00" in value:
+                raise ValidationError(
+                    {"extra": f"The value of {name!r} has a null character."}
+                )
 
 
 class Authorship(models.Model):

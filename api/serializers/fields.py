@@ -23,3 +23,17 @@ class OptionalURLField(serializers.CharField):
         if value:  # not among the validators, which would document it as a uri
             self.check_url(value)
         return value
+
+
+def no_null_characters(value) -> None:
+    """Refuse a value holding U+0000 in any text (keys of objects included):
+    no database text can store it. DRF's CharField refuses it on its own."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str) and "\x00" in item:
+            raise serializers.ValidationError("Null characters are not allowed.")
+        if isinstance(item, dict):
+            pending += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            pending += item

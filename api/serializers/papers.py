@@ -15,7 +15,7 @@ from api.serializers.briefs import (
     VenueBriefSerializer,
     paper_url,
 )
-from api.serializers.fields import OptionalURLField
+from api.serializers.fields import OptionalURLField, no_null_characters
 from papers.models import Confidence, Paper, Status, SurveyInclusion
 
 
@@ -165,11 +165,10 @@ class AuthorNameField(serializers.Field):
     """An author as a display string or as BibTeX name parts."""
 
     def to_internal_value(self, data):
-        if isinstance(data, str):
-            return data
-        if isinstance(data, dict):
-            return dict(data)
-        raise serializers.ValidationError("An author is a string or an object.")
+        if not isinstance(data, str | dict):
+            raise serializers.ValidationError("An author is a string or an object.")
+        no_null_characters(data)
+        return data if isinstance(data, str) else dict(data)
 
     def to_representation(self, value):
         return value
@@ -216,7 +215,9 @@ class PaperWriteSerializer(serializers.Serializer):
     survey_inclusion = serializers.ChoiceField(
         choices=SurveyInclusion.choices, required=False
     )
-    metadata_provenance = serializers.DictField(source="provenance", required=False)
+    metadata_provenance = serializers.DictField(
+        source="provenance", required=False, validators=[no_null_characters]
+    )
     authors = serializers.ListField(
         child=AuthorNameField(), required=False, max_length=500
     )
