@@ -7,9 +7,11 @@ A paper counts once under each root that one of its labels sits under.
 from collections import defaultdict
 
 import pandas as pd
+from django.db import connections
 from django.db.models import QuerySet
 
 from papers.models import Label, Paper
+from taxonomy.cache import cached
 from taxonomy.models import Kind, Node
 
 TREND_KINDS = (Kind.APPLICATION, Kind.MODALITY, Kind.METHOD)
@@ -47,38 +49,74 @@ def coverage_matrix(
 ) -> dict:
     """Papers per (row root, column root): {"rows", "cols", "cells", "max"};
     rows and cols are [{"slug", "name", "total"}], cells[i][j] a count, and an
-    empty cell is a gap in the literature."""
+    empty cell is a gap in the literature. Over every published paper it is
+    kept for the current data generation."""
     if row_kind not in Kind.values or col_kind not in Kind.values:
         raise ValueError("row_kind and col_kind must be taxonomy kinds")
-    row_roots, col_roots = _roots(row_kind)[0], _roots(col_kind)[0]
-    pairs = _root_pairs({row_kind, col_kind}, papers_qs)
-    rows_of, cols_of = defaultdict(set), defaultdict(set)
-    for paper, root in pairs[row_kind]:
-        rows_of[paper].add(root)
-    for paper, root in pairs[col_kind]:
-        cols_of[paper].add(root)
-    counts: dict[tuple, int] = defaultdict(int)
-    for paper, row_set in rows_of.items():
-        for row in row_set:
-            for col in cols_of.get(paper, ()):
-                counts[(row, col)] += 1
-    cells = [[counts[(r.pk, c.pk)] for c in col_roots] for r in row_roots]
+    if papers_qs is None:
+        return cached(
+            f"coverage-matrix:{row_kind}:{col_kind}",
+            lambda using: _coverage_matrix(
+                row_kind, col_kind, Paper.objects.using(using).published()
+            ),
+        )
+    return _coverage_matrix(row_kind, col_kind, papers_qs)
+
+
+def _coverage_matrix(row_kind: str, col_kind: str, papers: QuerySet[Paper]) -> dict:
+    (row_roots, row_of), (col_roots, col_of) = _roots(row_kind), _roots(col_kind)
+    cells, totals = _root_pair_counts(papers, row_of, col_of)
+    grid = [[cells.get((r.pk, c.pk), 0) for c in col_roots] for r in row_roots]
     return {
         "row_kind": row_kind,
         "col_kind": col_kind,
-        "rows": _axis(row_roots, rows_of),
-        "cols": _axis(col_roots, cols_of),
-        "cells": cells,
-        "max": max((n for row in cells for n in row), default=0),
+        "rows": _axis(row_roots, totals[0]),
+        "cols": _axis(col_roots, totals[1]),
+        "cells": grid,
+        "max": max((n for row in grid for n in row), default=0),
     }
 
 
-def _axis(roots: list[Node], papers_of: dict[int, set]) -> list[dict]:
-    totals: dict[int, int] = defaultdict(int)
-    for root_set in papers_of.values():
-        for root in root_set:
-            totals[root] += 1
-    return [{"slug": r.slug, "name": r.name, "total": totals[r.pk]} for r in roots]
+def _root_pair_counts(
+    papers: QuerySet[Paper], row_of: dict[int, int], col_of: dict[int, int]
+) -> tuple[dict[tuple[int, int], int], tuple[dict[int, int], dict[int, int]]]:
+    """({(row root, column root): papers}, ({row root: papers}, {column root:
+    papers})) over the papers, counted in PostgreSQL or SQLite in one query:
+    each label is placed under its root on either axis (a VALUES list of (node,
+    axis, root)), then papers are paired with themselves across the axes."""
+    placed = [(node, 0, root) for node, root in row_of.items()]
+    placed += [(node, 1, root) for node, root in col_of.items()]
+    if not placed:
+        return {}, ({}, {})
+    values = ", ".join(f"({int(n)}, {axis}, {int(r)})" for n, axis, r in placed)
+    chosen, params = papers.order_by().values("pk").query.sql_with_params()
+    label = Label._meta.db_table
+    sql = (
+        "WITH located (paper, axis, root) AS ("
+        f" SELECT DISTINCT {label}.paper_id, roots.axis, roots.root FROM {label}"
+        f" JOIN (SELECT column1 AS node, column2 AS axis, column3 AS root"
+        f" FROM (VALUES {values}) AS placed) AS roots ON roots.node = {label}.node_id"
+        f" WHERE {label}.paper_id IN ({chosen}))"
+        " SELECT 2, r.root, c.root, COUNT(*) FROM located r JOIN located c"
+        " ON c.paper = r.paper AND r.axis = 0 AND c.axis = 1 GROUP BY r.root, c.root"
+        " UNION ALL SELECT axis, root, 0, COUNT(*) FROM located GROUP BY axis, root"
+    )
+    cells: dict[tuple[int, int], int] = {}
+    totals: tuple[dict[int, int], dict[int, int]] = ({}, {})
+    with connections[papers.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        for what, first, second, n in cursor.fetchall():
+            if what == 2:
+                cells[(first, second)] = n
+            else:
+                totals[what][first] = n
+    return cells, totals
+
+
+def _axis(roots: list[Node], totals: dict[int, int]) -> list[dict]:
+    return [
+        {"slug": r.slug, "name": r.name, "total": totals.get(r.pk, 0)} for r in roots
+    ]
 
 
 def trend_table(kind: str, papers_qs: QuerySet[Paper] | None = None) -> pd.DataFrame:

@@ -186,6 +186,12 @@ class Paper(models.Model):
             models.Index(
                 fields=["status", "year"], name="papers_paper_status_year_idx"
             ),
+            # The overview's newest additions: the first rows of this index.
+            models.Index(
+                fields=["-created", "-id"],
+                condition=models.Q(status="published"),
+                name="papers_paper_recent_idx",
+            ),
         ]
 
     def __str__(self) -> str:

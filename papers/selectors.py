@@ -156,7 +156,12 @@ def papers_under(node: Node) -> QuerySet[Paper]:
 
 
 def status_counts() -> dict[str, int]:
-    rows = Paper.objects.values("status").annotate(n=Count("pk"))
+    """Papers per status, counted once per data generation."""
+    return cached("status-counts", lambda using: _status_counts(using))
+
+
+def _status_counts(using: str) -> dict[str, int]:
+    rows = Paper.objects.using(using).values("status").annotate(n=Count("pk"))
     counts = {row["status"]: row["n"] for row in rows}
     return {status: counts.get(status, 0) for status in Status.values}
 

@@ -84,3 +84,15 @@ def cached(name: str, compute: Callable[[str], T]) -> T:
             _pinned.reset(token)
         cache.set(key, value, TIMEOUT_SECONDS)
     return value
+
+
+class OneGenerationMixin:
+    """For class-based views that only read: the cached reads of one request,
+    its template included, share one look at the generation."""
+
+    def get(self, request, *args, **kwargs):
+        with one_generation():
+            response = super().get(request, *args, **kwargs)
+            if callable(getattr(response, "render", None)):
+                response.render()
+        return response

@@ -9,6 +9,7 @@ from papers.filtersets import NODE_PARAMETERS
 from papers.selectors import node_paper_counts, paper_list
 from papers.views import listing
 from papers.views import selectors as pages
+from taxonomy.cache import OneGenerationMixin
 from taxonomy.models import Dataset, Kind, Node
 from taxonomy.selectors import (
     application_methods,
@@ -64,7 +65,7 @@ def matrix_table(row_kind: str, col_kind: str, heading: str) -> dict:
     }
 
 
-class TaxonomyView(TemplateView):
+class TaxonomyView(OneGenerationMixin, TemplateView):
     """The whole taxonomy per kind, with counts, and the gap matrices."""
 
     template_name = "taxonomy/index.html"

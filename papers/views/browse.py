@@ -15,6 +15,7 @@ from papers.models import Author, Paper, Status
 from papers.templatetags.paper_pages import search_terms
 from papers.views import listing
 from papers.views import selectors as pages
+from taxonomy.cache import OneGenerationMixin
 from taxonomy.models import Dataset, Kind, Provenance
 from taxonomy.selectors import taxonomy_tree
 
@@ -22,7 +23,7 @@ from taxonomy.selectors import taxonomy_tree
 SIMILAR_COUNT = 8
 
 
-class OverviewView(TemplateView):
+class OverviewView(OneGenerationMixin, TemplateView):
     """The review, its application categories and modalities, and a search box."""
 
     template_name = "papers/overview.html"
@@ -54,7 +55,7 @@ def _count_tree(forest) -> int:
     return sum(1 + _count_tree(item.children) for item in forest)
 
 
-class PaperListView(TemplateView):
+class PaperListView(OneGenerationMixin, TemplateView):
     """Faceted, searchable, sortable list; with the X-Atlas-Partial header only
     the results region is sent (the page's script swaps it in place)."""
 
@@ -75,7 +76,9 @@ class PaperListView(TemplateView):
         return [self.template_name]
 
     def get_context_data(self, **kwargs):
-        browse = listing.browse(self.request.GET, base=selectors.paper_list())
+        browse = listing.browse(
+            self.request.GET, base=selectors.paper_list(), shared="published"
+        )
         return super().get_context_data(
             browse=browse,
             terms=search_terms(self.request.GET.get("q", "")),

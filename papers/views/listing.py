@@ -16,6 +16,7 @@ from papers.filtersets import NODE_PARAMETERS, ORDERING_CHOICES, PaperFilterSet
 from papers.models import Paper
 from papers.selectors import paper_facets
 from papers.views import selectors as pages
+from taxonomy.cache import cached
 from taxonomy.models import Kind, Provenance
 
 PER_PAGE = 25
@@ -63,8 +64,15 @@ class Browse:
         return self.filterset.errors
 
 
-def browse(query: QueryDict, *, base, fixed: dict | None = None) -> Browse:
-    """Filter `base` by the query (plus `fixed` parameters that always apply)."""
+def browse(
+    query: QueryDict, *, base, fixed: dict | None = None, shared: str = ""
+) -> Browse:
+    """Filter `base` by the query (plus `fixed` parameters that always apply).
+
+    `shared` names a base that is the same for everyone (the published papers):
+    when the query narrows nothing, its count and facets are read for the
+    current data generation instead of counted over every paper again.
+    """
     data = query.copy()
     if data.get("ordering") == "relevance" and not data.get("q", "").strip():
         data.pop("ordering")  # the search text was cleared: fall back to newest
@@ -75,7 +83,13 @@ def browse(query: QueryDict, *, base, fixed: dict | None = None) -> Browse:
     if not filterset.is_valid():
         return Browse(filterset, None, 0, tidy, orderings=ORDERING_CHOICES)
     papers = filterset.qs
-    page = Paginator(papers, PER_PAGE).get_page(query.get("page"))
+    whole = shared if filterset.filters_nothing and not fixed else ""
+    paginator = Paginator(papers, PER_PAGE)
+    if whole:
+        paginator.count = cached(
+            f"browse-count:{whole}", lambda using: base.using(using).count()
+        )
+    page = paginator.get_page(query.get("page"))
     result = Browse(
         filterset,
         page,
@@ -84,17 +98,32 @@ def browse(query: QueryDict, *, base, fixed: dict | None = None) -> Browse:
         orderings=ORDERING_CHOICES,
         ordering=query.get("ordering", ""),
     )
-    _add_facets(result, data, papers)
+    _add_facets(result, data, papers, base if whole else None, whole)
     result.active = _active_filters(query, result)
     result.exports = export_links(tidy_query(data, drop=("page",)))
     return result
 
 
-def _add_facets(result: Browse, data: QueryDict, papers) -> None:
-    counted = paper_facets(papers)
+def facet_counts(papers) -> dict:
+    """Papers per node, dataset, venue and label provenance (one query each)."""
+    return {
+        "nodes": paper_facets(papers),
+        "datasets": pages.dataset_facets(papers),
+        "venues": pages.venue_facets(papers),
+        "provenance": pages.provenance_facets(papers),
+    }
+
+
+def _add_facets(result: Browse, data: QueryDict, papers, base, shared: str) -> None:
+    if shared:
+        found = cached(
+            f"browse-facets:{shared}", lambda using: facet_counts(base.using(using))
+        )
+    else:
+        found = facet_counts(papers)
     for name, kind, label in FACET_KINDS:
         chosen = data.getlist(name)
-        counts = counted[kind]
+        counts = found["nodes"][kind]
         if chosen:
             others = data.copy()
             others.pop(name)
@@ -105,9 +134,9 @@ def _add_facets(result: Browse, data: QueryDict, papers) -> None:
         result.facets.append(
             {"name": name, "label": label, "items": items, "open": is_open}
         )
-    result.datasets = _checked(pages.dataset_facets(papers), data, "dataset", "slug")
-    result.venues = _checked(pages.venue_facets(papers), data, "venue", "id")
-    with_provenance = pages.provenance_facets(papers)
+    result.datasets = _checked(found["datasets"], data, "dataset", "slug")
+    result.venues = _checked(found["venues"], data, "venue", "id")
+    with_provenance = found["provenance"]
     result.provenance = [
         {
             "value": value,

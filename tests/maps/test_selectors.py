@@ -178,3 +178,34 @@ def test_map_layout_is_cached_and_equals_a_fresh_layout(survey):
     cache.set(key, {"cached": (0.0, 0.0)})
     assert selectors.map_layout(graph) == {"cached": (0.0, 0.0)}
     cache.clear()
+
+
+@pytest.mark.parametrize(
+    ("row_kind", "col_kind"),
+    [(Kind.MODALITY, Kind.APPLICATION), (Kind.METHOD, Kind.MODALITY)],
+)
+def test_coverage_matrix_equals_counting_each_papers_roots(survey, row_kind, col_kind):
+    def root(node):
+        while node.parent_id is not None:
+            node = node.parent
+        return node.slug
+
+    roots_of: dict[str, dict[int, set]] = {row_kind: {}, col_kind: {}}
+    labels = Label.objects.filter(paper__status="published").select_related("node")
+    for label in labels:
+        if label.node.kind in roots_of:
+            roots_of[label.node.kind].setdefault(label.paper_id, set()).add(
+                root(label.node)
+            )
+    matrix = selectors.coverage_matrix(row_kind, col_kind)
+    for i, row in enumerate(matrix["rows"]):
+        with_row = {p for p, r in roots_of[row_kind].items() if row["slug"] in r}
+        assert row["total"] == len(with_row)
+        for j, col in enumerate(matrix["cols"]):
+            both = {p for p in with_row if col["slug"] in roots_of[col_kind].get(p, ())}
+            assert matrix["cells"][i][j] == len(both), (row["slug"], col["slug"])
+    for col in matrix["cols"]:
+        assert col["total"] == sum(
+            col["slug"] in r for r in roots_of[col_kind].values()
+        )
+    assert sum(map(sum, matrix["cells"])) > 0

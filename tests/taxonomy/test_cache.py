@@ -49,6 +49,7 @@ def test_every_kind_of_write_changes_the_generation(survey):
         lambda: paper.datasets.add(dataset),
         lambda: paper.datasets.remove(dataset),
         lambda: Venue.objects.filter(pk=paper.venue_id).update(name="Renamed"),
+        lambda: Dataset.objects.filter(pk=dataset.pk).update(name="Renamed"),
     ]
     for write in writes:
         before = _generation()
