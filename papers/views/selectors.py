@@ -25,30 +25,50 @@ def current_key(key: str) -> str | None:
 
 
 def dataset_facets(papers: QuerySet[Paper], limit: int = 40) -> list[dict]:
-    """The datasets most used by `papers`, with counts, in one query."""
-    ids = papers.order_by().values("pk")
-    rows = (
-        Dataset.objects.annotate(n=Count("papers", filter=Q(papers__in=ids)))
-        .filter(n__gt=0)
-        .order_by("-n", "name")
-        .values("slug", "name", "n")[:limit]
+    """The datasets most used by `papers`, with counts: the papers' dataset
+    links grouped (only those of the set are read), then the names."""
+    links = Paper.datasets.through.objects.filter(
+        paper_id__in=papers.order_by().values("pk")
     )
-    return [{"slug": r["slug"], "name": r["name"], "count": r["n"]} for r in rows]
+    counts = dict(
+        links.values_list("dataset_id")
+        .annotate(n=Count("pk"))
+        .values_list("dataset_id", "n")
+    )
+    datasets = Dataset.objects.filter(pk__in=_leading(counts, limit)).values_list(
+        "pk", "slug", "name"
+    )
+    ranked = sorted(datasets, key=lambda d: (-counts[d[0]], d[2]))[:limit]
+    return [
+        {"slug": slug, "name": name, "count": counts[pk]} for pk, slug, name in ranked
+    ]
 
 
 def venue_facets(papers: QuerySet[Paper], limit: int = 40) -> list[dict]:
-    """The venues of `papers`, most papers first, with counts, in one query."""
-    ids = papers.order_by().values("pk")
-    rows = (
-        Venue.objects.annotate(n=Count("papers", filter=Q(papers__in=ids)))
-        .filter(n__gt=0)
-        .order_by("-n", "name")
-        .values("pk", "name", "short_name", "n")[:limit]
+    """The venues of `papers`, most papers first, with counts: the set grouped
+    by venue (only its papers are read), then the names of the first ones."""
+    counts = (
+        papers.order_by()
+        .exclude(venue=None)
+        .values_list("venue_id")
+        .annotate(n=Count("pk"))
+        .values_list("venue_id", "n")
     )
+    counts = dict(counts)
+    venues = Venue.objects.filter(pk__in=counts).values_list("pk", "name", "short_name")
+    ranked = sorted(venues, key=lambda v: (-counts[v[0]], v[1]))[:limit]
     return [
-        {"id": r["pk"], "name": r["short_name"] or r["name"], "count": r["n"]}
-        for r in rows
+        {"id": pk, "name": short or name, "count": counts[pk]}
+        for pk, name, short in ranked
     ]
+
+
+def _leading(counts: dict[int, int], limit: int) -> list[int]:
+    """The keys whose count reaches the limit-th largest (ties included)."""
+    if len(counts) <= limit:
+        return list(counts)
+    cutoff = sorted(counts.values(), reverse=True)[limit - 1]
+    return [key for key, n in counts.items() if n >= cutoff]
 
 
 def provenance_facets(papers: QuerySet[Paper]) -> dict[str, int]:
