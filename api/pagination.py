@@ -6,8 +6,6 @@ over a bounded result instead (a rank is no stable key).
 Lists count their rows up to COUNT_LIMIT (`count_exact` is false past it), in
 the same query as the page, so that no request reads a whole large result."""
 
-import hashlib
-
 from django.core import signing
 from django.db.models import (
     BooleanField,
@@ -25,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from papers.filtersets import MAX_RANKED
-from taxonomy.cache import cached
+from taxonomy.cache import cached, query_digest
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -140,8 +138,7 @@ def counted_page(
     """page_and_count, with the count cached for the current data generation
     under the counting query's SQL: later pages and repeated requests of the
     same list read only their rows."""
-    sql, params = capped(queryset).query.sql_with_params()
-    digest = hashlib.sha256(f"{sql}\n{params!r}".encode()).hexdigest()
+    digest = query_digest(queryset)
     fresh: list[list] = []
 
     def count(using: str) -> int:

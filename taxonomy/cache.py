@@ -12,6 +12,7 @@ because the key changes with the data).
 
 import contextlib
 import contextvars
+import hashlib
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
@@ -84,6 +85,13 @@ def cached(name: str, compute: Callable[[str], T]) -> T:
             _pinned.reset(token)
         cache.set(key, value, TIMEOUT_SECONDS)
     return value
+
+
+def query_digest(queryset) -> str:
+    """A name for the rows a queryset selects: the digest of its SQL and
+    parameters (its ordering left out)."""
+    sql, params = queryset.order_by().query.sql_with_params()
+    return hashlib.sha256(f"{sql}\n{params!r}".encode()).hexdigest()
 
 
 class OneGenerationMixin:

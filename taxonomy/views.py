@@ -9,7 +9,7 @@ from papers.filtersets import NODE_PARAMETERS
 from papers.selectors import node_paper_counts, paper_list
 from papers.views import listing
 from papers.views import selectors as pages
-from taxonomy.cache import OneGenerationMixin
+from taxonomy.cache import OneGenerationMixin, cached
 from taxonomy.models import Dataset, Kind, Node
 from taxonomy.selectors import (
     application_methods,
@@ -81,7 +81,7 @@ class TaxonomyView(OneGenerationMixin, TemplateView):
         )
 
 
-class NodeView(DetailView):
+class NodeView(OneGenerationMixin, DetailView):
     """One node: what it is, where it sits, and the papers under it."""
 
     template_name = "taxonomy/node.html"
@@ -99,7 +99,9 @@ class NodeView(DetailView):
         node = self.object
         param = KIND_PARAMETER[node.kind]
         browse = listing.browse(
-            self.request.GET, base=paper_list(), fixed={param: node.slug}
+            self.request.GET,
+            base=paper_list(),
+            fixed={param: node.slug},
         )
         related = {kind: [] for kind in Kind.values}
         for other in node.related.all():
@@ -116,10 +118,20 @@ class NodeView(DetailView):
             open_issues=related[Kind.OPEN_ISSUE],
             datasets=pages.node_datasets(node),
             metrics=pages.node_metrics(node),
-            years=pages.year_counts(under),
+            years=_year_counts(browse, under),
             top_papers=top_papers_for_node(node, 5),
             **kwargs,
         )
+
+
+def _year_counts(browse: listing.Browse, papers) -> list[tuple[int, int]]:
+    """Papers per year of the node's list, kept for the current data generation."""
+    if not browse.set_key:
+        return pages.year_counts(papers)
+    return cached(
+        f"browse-years:{browse.set_key}",
+        lambda using: pages.year_counts(papers.using(using)),
+    )
 
 
 class DatasetView(DetailView):

@@ -76,9 +76,7 @@ class PaperListView(OneGenerationMixin, TemplateView):
         return [self.template_name]
 
     def get_context_data(self, **kwargs):
-        browse = listing.browse(
-            self.request.GET, base=selectors.paper_list(), shared="published"
-        )
+        browse = listing.browse(self.request.GET, base=selectors.paper_list())
         return super().get_context_data(
             browse=browse,
             terms=search_terms(self.request.GET.get("q", "")),

@@ -16,7 +16,7 @@ from papers.filtersets import NODE_PARAMETERS, ORDERING_CHOICES, PaperFilterSet
 from papers.models import Paper
 from papers.selectors import paper_facets
 from papers.views import selectors as pages
-from taxonomy.cache import cached
+from taxonomy.cache import cached, query_digest
 from taxonomy.models import Kind, Provenance
 
 PER_PAGE = 25
@@ -58,20 +58,20 @@ class Browse:
     exports: list[dict] = field(default_factory=list)
     orderings: list[tuple[str, str]] = field(default_factory=list)
     ordering: str = ""
+    #: Names the filtered set in cached reads: the digest of its SQL.
+    set_key: str = ""
 
     @property
     def errors(self) -> dict:
         return self.filterset.errors
 
 
-def browse(
-    query: QueryDict, *, base, fixed: dict | None = None, shared: str = ""
-) -> Browse:
+def browse(query: QueryDict, *, base, fixed: dict | None = None) -> Browse:
     """Filter `base` by the query (plus `fixed` parameters that always apply).
 
-    `shared` names a base that is the same for everyone (the published papers):
-    when the query narrows nothing, its count and facets are read for the
-    current data generation instead of counted over every paper again.
+    The count and facets of a filtered set are kept for the current data
+    generation under its SQL, so a list viewed again (by anyone: the set's
+    papers are published ones) is not counted again.
     """
     data = query.copy()
     if data.get("ordering") == "relevance" and not data.get("q", "").strip():
@@ -83,12 +83,11 @@ def browse(
     if not filterset.is_valid():
         return Browse(filterset, None, 0, tidy, orderings=ORDERING_CHOICES)
     papers = filterset.qs
-    whole = shared if filterset.filters_nothing and not fixed else ""
+    key = query_digest(papers)
     paginator = Paginator(papers, PER_PAGE)
-    if whole:
-        paginator.count = cached(
-            f"browse-count:{whole}", lambda using: base.using(using).count()
-        )
+    paginator.count = cached(
+        f"browse-count:{key}", lambda using: papers.using(using).count()
+    )
     page = paginator.get_page(query.get("page"))
     result = Browse(
         filterset,
@@ -97,8 +96,9 @@ def browse(
         tidy,
         orderings=ORDERING_CHOICES,
         ordering=query.get("ordering", ""),
+        set_key=key,
     )
-    _add_facets(result, data, papers, base if whole else None, whole)
+    _add_facets(result, data, papers)
     result.active = _active_filters(query, result)
     result.exports = export_links(tidy_query(data, drop=("page",)))
     return result
@@ -114,13 +114,18 @@ def facet_counts(papers) -> dict:
     }
 
 
-def _add_facets(result: Browse, data: QueryDict, papers, base, shared: str) -> None:
-    if shared:
-        found = cached(
-            f"browse-facets:{shared}", lambda using: facet_counts(base.using(using))
-        )
-    else:
-        found = facet_counts(papers)
+def _node_facets(papers) -> dict:
+    return cached(
+        f"browse-node-facets:{query_digest(papers)}",
+        lambda using: paper_facets(papers.using(using)),
+    )
+
+
+def _add_facets(result: Browse, data: QueryDict, papers) -> None:
+    found = cached(
+        f"browse-facets:{result.set_key}",
+        lambda using: facet_counts(papers.using(using)),
+    )
     for name, kind, label in FACET_KINDS:
         chosen = data.getlist(name)
         counts = found["nodes"][kind]
@@ -128,7 +133,7 @@ def _add_facets(result: Browse, data: QueryDict, papers, base, shared: str) -> N
             others = data.copy()
             others.pop(name)
             base = Paper.objects.published()
-            counts = paper_facets(PaperFilterSet(others, queryset=base).qs)[kind]
+            counts = _node_facets(PaperFilterSet(others, queryset=base).qs)[kind]
         items = _tree_items(counts, chosen)
         is_open = bool(chosen) or kind != Kind.METHOD or len(items) < 12
         result.facets.append(
