@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import F, QuerySet
+from django.db.models import F, FloatField, QuerySet, Value
 from django.urls import reverse
 
 from maps.corpus import (
@@ -223,12 +223,24 @@ def paper_standing(paper: Paper) -> Standing | None:
     return Standing(text, community, rank, metric.pagerank, central)
 
 
-def top_papers_for_node(node: Node, limit: int = 10) -> QuerySet[Paper]:
-    """The most important papers under a node (highest PageRank first)."""
+def top_papers_for_node(node: Node, limit: int = 10) -> list[Paper]:
+    """The most important papers under a node: highest PageRank first (ties
+    newest first), then papers the last map build did not rank.
+
+    The ranked ones are read along the PageRank index, stopping at `limit`,
+    instead of sorting every paper under a broad node.
+    """
     labelled = Label.objects.filter(node__in=descendant_ids([node.pk]))
-    return (
-        paper_list()
-        .filter(pk__in=labelled.values("paper_id"))
+    under = paper_list().filter(pk__in=labelled.values("paper_id"))
+    top = list(
+        under.filter(metric__isnull=False)
         .annotate(pagerank=F("metric__pagerank"))
-        .order_by(F("pagerank").desc(nulls_last=True), "-year", "pk")[:limit]
+        .order_by("-pagerank", "-year", "pk")[:limit]
     )
+    if len(top) < limit:
+        top += (
+            under.filter(metric__isnull=True)
+            .annotate(pagerank=Value(None, output_field=FloatField()))
+            .order_by("-year", "pk")[: limit - len(top)]
+        )
+    return top

@@ -209,3 +209,16 @@ def test_coverage_matrix_equals_counting_each_papers_roots(survey, row_kind, col
             col["slug"] in r for r in roots_of[col_kind].values()
         )
     assert sum(map(sum, matrix["cells"])) > 0
+
+
+def test_top_papers_put_ranked_papers_first_then_unranked_ones(built):
+    node = Node.objects.get(kind=Kind.APPLICATION, slug="image-description")
+    under = Label.objects.filter(node__in=[node, *node.children.all()])
+    papers = Paper.objects.published().filter(pk__in=under.values("paper_id"))
+    unranked = papers.order_by("-year", "pk").first()
+    PaperMetric.objects.filter(paper=unranked).delete()
+    everything = selectors.top_papers_for_node(node, limit=papers.count())
+    assert len(everything) == papers.count()
+    assert everything[-1] == unranked and everything[-1].pagerank is None
+    ranks = [t.pagerank for t in everything[:-1]]
+    assert None not in ranks and ranks == sorted(ranks, reverse=True)
