@@ -137,13 +137,18 @@ def paper_map(paper: Paper, size: int = PAPER_MAP_SIZE) -> PaperMap:
 
 
 def set_map_ids(papers: QuerySet[Paper], limit: int = SET_MAP_LIMIT) -> list[int]:
-    """Up to `limit` of the papers, the most cited in the whole graph first."""
-    ordered = papers.order_by(
-        F("metric__cited_by").desc(nulls_last=True),
-        F("cite_count").desc(nulls_last=True),
-        "pk",
+    """Up to `limit` of the papers, the most cited in the whole graph first
+    (read along the citer-count index), then those the map build did not rank."""
+    ranked = papers.filter(metric__isnull=False).order_by(
+        "-metric__cited_by", F("cite_count").desc(nulls_last=True), "pk"
     )
-    return list(ordered.values_list("pk", flat=True)[:limit])
+    ids = list(ranked.values_list("pk", flat=True)[:limit])
+    if len(ids) < limit:
+        unranked = papers.filter(metric__isnull=True).order_by(
+            F("cite_count").desc(nulls_last=True), "pk"
+        )
+        ids += unranked.values_list("pk", flat=True)[: limit - len(ids)]
+    return ids
 
 
 def set_map(papers: QuerySet[Paper], limit: int = SET_MAP_LIMIT):

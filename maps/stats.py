@@ -124,8 +124,16 @@ def trend_table(kind: str, papers_qs: QuerySet[Paper] | None = None) -> pd.DataF
     tree order); papers without a year are left out."""
     if kind not in Kind.values:
         raise ValueError("kind must be a taxonomy kind")
+    if papers_qs is None:
+        return cached(
+            f"trend-table:{kind}",
+            lambda using: _trend_table(kind, Paper.objects.using(using).published()),
+        )
+    return _trend_table(kind, papers_qs)
+
+
+def _trend_table(kind: str, papers: QuerySet[Paper]) -> pd.DataFrame:
     roots, _ = _roots(kind)
-    papers = Paper.objects.published() if papers_qs is None else papers_qs
     years = dict(papers.exclude(year=None).values_list("pk", "year"))
     pairs = [
         (years[paper], root)

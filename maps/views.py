@@ -10,6 +10,7 @@ from maps.drawing import COLOUR_MODES, draw, list_markup, svg_markup
 from maps.stats import TREND_KINDS, root_names
 from papers.filtersets import PaperFilterSet
 from papers.models import Paper
+from taxonomy.cache import OneGenerationMixin, cached, query_digest
 from taxonomy.models import Kind
 
 
@@ -71,7 +72,7 @@ class PaperMapView(TemplateView):
         )
 
 
-class SetMapView(TemplateView):
+class SetMapView(OneGenerationMixin, TemplateView):
     """The map of the papers a filter selects (the most cited, up to a cap)."""
 
     template_name = "maps/map.html"
@@ -89,7 +90,10 @@ class SetMapView(TemplateView):
         figure, total = None, 0
         if not self.filterset.is_bound or self.filterset.is_valid():
             papers = self.filterset.qs
-            total = papers.count()
+            total = cached(
+                f"set-map-total:{query_digest(papers)}",
+                lambda using: papers.using(using).count(),
+            )
             graph = selectors.set_map(papers)
             figure = map_figure(
                 graph, colour_by=colour_mode(self.request), title="Literature map"
@@ -104,7 +108,7 @@ class SetMapView(TemplateView):
         )
 
 
-class StatsView(TemplateView):
+class StatsView(OneGenerationMixin, TemplateView):
     """Papers per year per application, modality and method family; coverage."""
 
     template_name = "maps/stats.html"

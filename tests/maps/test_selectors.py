@@ -222,3 +222,15 @@ def test_top_papers_put_ranked_papers_first_then_unranked_ones(built):
     assert everything[-1] == unranked and everything[-1].pagerank is None
     ranks = [t.pagerank for t in everything[:-1]]
     assert None not in ranks and ranks == sorted(ranks, reverse=True)
+
+
+def test_set_map_takes_the_most_cited_ranked_papers_then_unranked_ones(built):
+    papers = Paper.objects.published()
+    unranked = papers.order_by("pk").first()
+    PaperMetric.objects.filter(paper=unranked).delete()
+    ids = selectors.set_map_ids(papers, limit=papers.count())
+    assert len(ids) == papers.count() and ids[-1] == unranked.pk
+    cited = dict(PaperMetric.objects.values_list("paper_id", "cited_by"))
+    counts = [cited[pk] for pk in ids[:-1]]
+    assert counts == sorted(counts, reverse=True)
+    assert selectors.set_map_ids(papers, limit=3) == ids[:3]
