@@ -217,6 +217,8 @@ def measure(args, raw, log) -> dict:
     figures = dict(
         zip(FIGURE_KEYS, scenarios.api_figures(bench, choices, papers), strict=True)
     )
+    pages = scenarios.page_figures(bench, choices)
+    figures.update((f"page_{i}", figure) for i, figure in enumerate(pages))
     listing = f"/api/v1/papers/?{choices.list_query}"
     queries = {
         "list": count_queries(bench.client, listing)[1],

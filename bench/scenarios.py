@@ -39,6 +39,10 @@ class Choices:
     broad: str = words.COMMON_TERM
 
     @property
+    def modality_kind_path(self) -> str:
+        return f"modality/{self.modality}"
+
+    @property
     def list_query(self) -> str:
         return urlencode(
             {"modality": self.modality, "method": self.method,
@@ -151,8 +155,9 @@ class Bench:
         self.client = Client(HTTP_HOST="127.0.0.1")
         self.repeat, self.warmup, self.raw, self.log = repeat, warmup, raw, log
 
-    def endpoint(self, name, paths, baseline=None, repeat=None) -> Figure:
-        """Time GETs cycling through `paths`; `baseline()` gives the floor."""
+    def endpoint(self, name, paths, baseline=None, repeat=None, before=None) -> Figure:
+        """Time GETs cycling through `paths`; `baseline()` gives the floor;
+        `before()` runs ahead of each request, inside its time."""
         paths = [paths] if isinstance(paths, str) else list(paths)
         figure = Figure(name=name, path=paths[0])
         if not available(paths[0]):
@@ -163,11 +168,13 @@ class Bench:
             figure.status, figure.note = "error", f"HTTP {status}: {body[:160]!r}"
             return figure
         cycle = iter(paths * (1 + (repeat or self.repeat) + self.warmup))
-        times = sample(
-            lambda: get(self.client, next(cycle)),
-            repeat=repeat or self.repeat,
-            warmup=self.warmup,
-        )
+
+        def call():
+            if before is not None:
+                before()
+            return get(self.client, next(cycle))
+
+        times = sample(call, repeat=repeat or self.repeat, warmup=self.warmup)
         figure.timed(times)
         figure.queries = count_queries(self.client, paths[0])[1]
         if baseline is not None and self.raw is not None:
@@ -302,6 +309,36 @@ def search_figures(bench: Bench, choices: Choices) -> list[Figure]:
             body = json.loads(get(bench.client, figure.path)[1])
             figure.extra["matches"] = body.get("count")
         figures.append(figure)
+    return figures
+
+
+def page_figures(bench: Bench, choices: Choices) -> list[Figure]:
+    """The pages people browse, each as served again (counts and facets kept
+    for the data generation) and as the first view after a write (the cache
+    emptied before each request)."""
+    from django.core.cache import cache
+
+    node = f"/taxonomy/{choices.modality_kind_path}/"
+    pages = [
+        ("overview page", "/"),
+        ("taxonomy page (trees and gap matrices)", "/taxonomy/"),
+        ("paper list page", "/papers/"),
+        ("paper list page (filtered)", f"/papers/?{choices.list_query}"),
+        ("node page (the busiest modality)", node),
+    ]
+    figures = []
+    repeat = max(5, bench.repeat // 4)
+    with page_storage():
+        for name, path in pages:
+            figures.append(bench.endpoint(name, path, repeat=repeat))
+            figures.append(
+                bench.endpoint(
+                    f"{name}, first view after a write",
+                    path,
+                    repeat=repeat,
+                    before=cache.clear,
+                )
+            )
     return figures
 
 
