@@ -30,6 +30,23 @@ def sample(call: Callable[[], object], *, repeat: int, warmup: int) -> list[floa
     return times
 
 
+def sample_in_turn(
+    calls: list[Callable[[], object]], *, repeat: int, warmup: int
+) -> list[list[float]]:
+    """Milliseconds of each call, the calls run one after another in each of
+    `repeat` rounds (after `warmup` untimed rounds)."""
+    for _ in range(warmup):
+        for call in calls:
+            call()
+    times: list[list[float]] = [[] for _ in calls]
+    for _ in range(repeat):
+        for call, taken in zip(calls, times, strict=True):
+            began = time.perf_counter()
+            call()
+            taken.append((time.perf_counter() - began) * 1000)
+    return times
+
+
 @dataclass
 class Figure:
     """One measured request: its percentiles and those of its baseline."""

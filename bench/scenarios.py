@@ -5,6 +5,7 @@ database, so the figures are server time without the network. An endpoint that
 does not exist yet is reported as "not available yet" instead of failing.
 """
 
+import itertools
 import json
 import random
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from django.urls import Resolver404, resolve
 
 from bench import baselines
 from bench import vocabulary as words
-from bench.measure import Figure, count_queries, get, sample
+from bench.measure import Figure, count_queries, get, sample_in_turn
 
 NOT_AVAILABLE = "not available yet"
 DEEP_ROWS = 49_950  # the first row of page 1,000 at 50 per page
@@ -158,30 +159,52 @@ class Bench:
     def endpoint(self, name, paths, baseline=None, repeat=None, before=None) -> Figure:
         """Time GETs cycling through `paths`; `baseline()` gives the floor;
         `before()` runs ahead of each request, inside its time."""
-        paths = [paths] if isinstance(paths, str) else list(paths)
-        figure = Figure(name=name, path=paths[0])
-        if not available(paths[0]):
-            figure.status = NOT_AVAILABLE
-            return figure
-        status, body = get(self.client, paths[0])
-        if status != 200:
-            figure.status, figure.note = "error", f"HTTP {status}: {body[:160]!r}"
-            return figure
-        cycle = iter(paths * (1 + (repeat or self.repeat) + self.warmup))
+        return self.endpoints([(name, paths, baseline)], repeat, before)[0]
+
+    def endpoints(self, specs, repeat=None, before=None) -> list[Figure]:
+        """Figures of several (name, paths, baseline) measured in turn within
+        each round, with their baselines: a figure and the one it is compared
+        with see the same moments of a noisy machine."""
+        figures, calls, owners = [], [], []
+        for name, paths, baseline in specs:
+            paths = [paths] if isinstance(paths, str) else list(paths)
+            figure = Figure(name=name, path=paths[0])
+            figures.append(figure)
+            if not available(paths[0]):
+                figure.status = NOT_AVAILABLE
+                continue
+            status, body = get(self.client, paths[0])
+            if status != 200:
+                figure.status, figure.note = "error", f"HTTP {status}: {body[:160]!r}"
+                continue
+            calls.append(self._request(paths, before))
+            owners.append((figure, "timed"))
+            if baseline is not None and self.raw is not None:
+                calls.append(baseline)
+                owners.append((figure, "baseline"))
+        if calls:
+            rounds = sample_in_turn(
+                calls, repeat=repeat or self.repeat, warmup=self.warmup
+            )
+            for (figure, record), times in zip(owners, rounds, strict=True):
+                getattr(figure, record)(times)
+        for figure in figures:
+            if figure.status == "ok":
+                figure.queries = count_queries(self.client, figure.path)[1]
+                self.log(
+                    f"  {figure.name}: p50 {figure.p50_ms} ms, p95 {figure.p95_ms} ms"
+                )
+        return figures
+
+    def _request(self, paths: list[str], before):
+        cycle = itertools.cycle(paths)
 
         def call():
             if before is not None:
                 before()
             return get(self.client, next(cycle))
 
-        times = sample(call, repeat=repeat or self.repeat, warmup=self.warmup)
-        figure.timed(times)
-        figure.queries = count_queries(self.client, paths[0])[1]
-        if baseline is not None and self.raw is not None:
-            floor = sample(baseline, repeat=repeat or self.repeat, warmup=self.warmup)
-            figure.baseline(floor)
-        self.log(f"  {name}: p50 {figure.p50_ms} ms, p95 {figure.p95_ms} ms")
-        return figure
+        return call
 
 
 def deep_cursor(client, rows: int) -> tuple[str | None, int]:
@@ -235,13 +258,8 @@ def api_figures(bench: Bench, choices: Choices, papers: int) -> list[Figure]:
             listing,
             lambda: baselines.paper_page(raw, params),
         ),
-        bench.endpoint(
-            "paper list, page 1 (unfiltered)",
-            "/api/v1/papers/?page_size=50",
-            lambda: baselines.paper_page(raw, {"size": 50}),
-        ),
     ]
-    figures.append(deep_page(bench, papers))
+    figures += first_and_deep_pages(bench, papers)
     detail = [f"/api/v1/papers/{key}/" for key in choices.detail_keys]
     keys = iter(list(choices.detail_keys) * 1000)
     figures.append(
@@ -262,20 +280,31 @@ def api_figures(bench: Bench, choices: Choices, papers: int) -> list[Figure]:
     return figures
 
 
-def deep_page(bench: Bench, papers: int) -> Figure:
+def first_and_deep_pages(bench: Bench, papers: int) -> list[Figure]:
+    """Page 1 and a page about DEEP_ROWS rows deep of the unfiltered list,
+    measured in turn (their ratio is a goal)."""
+    first = (
+        "paper list, page 1 (unfiltered)",
+        "/api/v1/papers/?page_size=50",
+        lambda: baselines.paper_page(bench.raw, {"size": 50}),
+    )
     target = min(DEEP_ROWS, max(0, (papers // 50 - 1) * 50))
     path, row = deep_cursor(bench.client, target)
     name = f"paper list, page {row // 50 + 1} (unfiltered)"
     if path is None:
-        return Figure(
+        skipped = Figure(
             name=name, status="skipped", note="too few papers for a deep page"
         )
+        return [*bench.endpoints([first]), skipped]
     after = baselines.keyset_position(bench.raw, row) if bench.raw else None
-    figure = bench.endpoint(
-        name, path, lambda: baselines.paper_page(bench.raw, {"size": 50}, after)
+    deep = (
+        name,
+        path,
+        lambda: baselines.paper_page(bench.raw, {"size": 50}, after),
     )
-    figure.extra["row"] = row
-    return figure
+    figures = bench.endpoints([first, deep])
+    figures[1].extra["row"] = row
+    return figures
 
 
 def facet_figures(bench: Bench, choices: Choices) -> list[Figure]:
