@@ -95,11 +95,17 @@ def node_paper_counts(papers: QuerySet[Paper] | None = None) -> dict[int, int]:
     """Papers per node, descendants included, over `papers` (default: published,
     cached for the current data generation)."""
     if papers is None:
-        return cached(
-            "published-node-counts",
-            lambda using: _node_counts(Paper.objects.using(using).published()),
-        )
+        return _published_counts()[0]
     return _node_counts(papers)
+
+
+def _published_counts() -> tuple[dict[int, int], dict[int | None, int]]:
+    """Every published paper's counts per node and per year, in one query per
+    data generation (the taxonomy tree and the facets both read them)."""
+    return cached(
+        "published-counts",
+        lambda using: _counts(Paper.objects.using(using).published(), taxonomy_map()),
+    )
 
 
 def _node_counts(
@@ -252,16 +258,14 @@ def paper_facets(papers: QuerySet[Paper] | None = None) -> dict[str, list[dict]]
     current data generation) per modality, application, method (descendants
     included; every node listed, in tree order) and per year."""
     if papers is None:
-        return cached(
-            "published-facets",
-            lambda using: _facets(Paper.objects.using(using).published()),
-        )
-    return _facets(papers)
-
-
-def _facets(papers: QuerySet[Paper]) -> dict[str, list[dict]]:
+        return _facet_lists(taxonomy_map(), *_published_counts())
     taxonomy = taxonomy_map()
-    counts, years = _counts(papers, taxonomy)
+    return _facet_lists(taxonomy, *_counts(papers, taxonomy))
+
+
+def _facet_lists(
+    taxonomy: TaxonomyMap, counts: dict[int, int], years: dict[int | None, int]
+) -> dict[str, list[dict]]:
     facets: dict[str, list[dict]] = {kind: [] for kind in FACET_KINDS}
     for node in taxonomy.nodes.values():
         if node.kind not in facets:

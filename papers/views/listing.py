@@ -98,16 +98,18 @@ def browse(query: QueryDict, *, base, fixed: dict | None = None) -> Browse:
         ordering=query.get("ordering", ""),
         set_key=key,
     )
-    _add_facets(result, data, papers)
+    _add_facets(result, data, papers, filterset.filters_nothing and not fixed)
     result.active = _active_filters(query, result)
     result.exports = export_links(tidy_query(data, drop=("page",)))
     return result
 
 
-def facet_counts(papers) -> dict:
-    """Papers per node, dataset, venue and label provenance (one query each)."""
+def facet_counts(papers, *, everything: bool = False) -> dict:
+    """Papers per node, dataset, venue and label provenance (one query each);
+    `everything` says the papers are all the published ones, whose node counts
+    are shared with the taxonomy tree."""
     return {
-        "nodes": paper_facets(papers),
+        "nodes": paper_facets(None if everything else papers),
         "datasets": pages.dataset_facets(papers),
         "venues": pages.venue_facets(papers),
         "provenance": pages.provenance_facets(papers),
@@ -121,10 +123,10 @@ def _node_facets(papers) -> dict:
     )
 
 
-def _add_facets(result: Browse, data: QueryDict, papers) -> None:
+def _add_facets(result: Browse, data: QueryDict, papers, everything: bool) -> None:
     found = cached(
         f"browse-facets:{result.set_key}",
-        lambda using: facet_counts(papers.using(using)),
+        lambda using: facet_counts(papers.using(using), everything=everything),
     )
     for name, kind, label in FACET_KINDS:
         chosen = data.getlist(name)
