@@ -10,7 +10,7 @@ from maps.drawing import COLOUR_MODES, draw, list_markup, svg_markup
 from maps.stats import TREND_KINDS, root_names
 from papers.filtersets import PaperFilterSet
 from papers.models import Paper
-from taxonomy.cache import OneGenerationMixin, cached, query_digest
+from taxonomy.cache import OneGenerationMixin, cached_over
 from taxonomy.models import Kind
 
 
@@ -90,10 +90,7 @@ class SetMapView(OneGenerationMixin, TemplateView):
         figure, total = None, 0
         if not self.filterset.is_bound or self.filterset.is_valid():
             papers = self.filterset.qs
-            total = cached(
-                f"set-map-total:{query_digest(papers)}",
-                lambda using: papers.using(using).count(),
-            )
+            total = cached_over("set-map-total", papers, lambda set_: set_.count())
             graph = selectors.set_map(papers)
             figure = map_figure(
                 graph, colour_by=colour_mode(self.request), title="Literature map"

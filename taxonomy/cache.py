@@ -14,7 +14,7 @@ import contextlib
 import contextvars
 import hashlib
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import connections, router
@@ -92,6 +92,16 @@ def query_digest(queryset) -> str:
     parameters (its ordering left out)."""
     sql, params = queryset.order_by().query.sql_with_params()
     return hashlib.sha256(f"{sql}\n{params!r}".encode()).hexdigest()
+
+
+def cached_over(name: str, queryset, compute: Callable[[Any], T]) -> T:
+    """compute(queryset) for the current generation, kept under `name` and the
+    rows the queryset selects, and run on the database the generation was read
+    from."""
+    return cached(
+        f"{name}:{query_digest(queryset)}",
+        lambda using: compute(queryset.using(using)),
+    )
 
 
 class OneGenerationMixin:

@@ -9,7 +9,7 @@ from papers.filtersets import NODE_PARAMETERS
 from papers.selectors import node_paper_counts, paper_list
 from papers.views import listing
 from papers.views import selectors as pages
-from taxonomy.cache import OneGenerationMixin, cached
+from taxonomy.cache import OneGenerationMixin, cached_over
 from taxonomy.models import Dataset, Kind, Node
 from taxonomy.selectors import (
     application_methods,
@@ -106,7 +106,6 @@ class NodeView(OneGenerationMixin, DetailView):
         related = {kind: [] for kind in Kind.values}
         for other in node.related.all():
             related[other.kind].append(other)
-        under = browse.filterset.qs if browse.page else paper_list().none()
         return super().get_context_data(
             browse=browse,
             param=param,
@@ -118,20 +117,17 @@ class NodeView(OneGenerationMixin, DetailView):
             open_issues=related[Kind.OPEN_ISSUE],
             datasets=pages.node_datasets(node),
             metrics=pages.node_metrics(node),
-            years=_year_counts(browse, under),
+            years=_year_counts(browse),
             top_papers=top_papers_for_node(node, 5),
             **kwargs,
         )
 
 
-def _year_counts(browse: listing.Browse, papers) -> list[tuple[int, int]]:
+def _year_counts(browse: listing.Browse) -> list[tuple[int, int]]:
     """Papers per year of the node's list, kept for the current data generation."""
-    if not browse.set_key:
-        return pages.year_counts(papers)
-    return cached(
-        f"browse-years:{browse.set_key}",
-        lambda using: pages.year_counts(papers.using(using)),
-    )
+    if browse.page is None:  # refused filters: no papers
+        return []
+    return cached_over("browse-years", browse.filterset.qs, pages.year_counts)
 
 
 class DatasetView(DetailView):

@@ -16,7 +16,7 @@ from papers.filtersets import NODE_PARAMETERS, ORDERING_CHOICES, PaperFilterSet
 from papers.models import Paper
 from papers.selectors import paper_facets
 from papers.views import selectors as pages
-from taxonomy.cache import cached, query_digest
+from taxonomy.cache import cached_over
 from taxonomy.models import Kind, Provenance
 
 PER_PAGE = 25
@@ -58,8 +58,6 @@ class Browse:
     exports: list[dict] = field(default_factory=list)
     orderings: list[tuple[str, str]] = field(default_factory=list)
     ordering: str = ""
-    #: Names the filtered set in cached reads: the digest of its SQL.
-    set_key: str = ""
 
     @property
     def errors(self) -> dict:
@@ -83,11 +81,8 @@ def browse(query: QueryDict, *, base, fixed: dict | None = None) -> Browse:
     if not filterset.is_valid():
         return Browse(filterset, None, 0, tidy, orderings=ORDERING_CHOICES)
     papers = filterset.qs
-    key = query_digest(papers)
     paginator = Paginator(papers, PER_PAGE)
-    paginator.count = cached(
-        f"browse-count:{key}", lambda using: papers.using(using).count()
-    )
+    paginator.count = cached_over("browse-count", papers, lambda set_: set_.count())
     page = paginator.get_page(query.get("page"))
     result = Browse(
         filterset,
@@ -96,7 +91,6 @@ def browse(query: QueryDict, *, base, fixed: dict | None = None) -> Browse:
         tidy,
         orderings=ORDERING_CHOICES,
         ordering=query.get("ordering", ""),
-        set_key=key,
     )
     _add_facets(result, data, papers, filterset.filters_nothing and not fixed)
     result.active = _active_filters(query, result)
@@ -116,17 +110,11 @@ def facet_counts(papers, *, everything: bool = False) -> dict:
     }
 
 
-def _node_facets(papers) -> dict:
-    return cached(
-        f"browse-node-facets:{query_digest(papers)}",
-        lambda using: paper_facets(papers.using(using)),
-    )
-
-
 def _add_facets(result: Browse, data: QueryDict, papers, everything: bool) -> None:
-    found = cached(
-        f"browse-facets:{result.set_key}",
-        lambda using: facet_counts(papers.using(using), everything=everything),
+    found = cached_over(
+        "browse-facets",
+        papers,
+        lambda set_: facet_counts(set_, everything=everything),
     )
     for name, kind, label in FACET_KINDS:
         chosen = data.getlist(name)
@@ -135,7 +123,8 @@ def _add_facets(result: Browse, data: QueryDict, papers, everything: bool) -> No
             others = data.copy()
             others.pop(name)
             base = Paper.objects.published()
-            counts = _node_facets(PaperFilterSet(others, queryset=base).qs)[kind]
+            rest = PaperFilterSet(others, queryset=base).qs
+            counts = cached_over("browse-node-facets", rest, paper_facets)[kind]
         items = _tree_items(counts, chosen)
         is_open = bool(chosen) or kind != Kind.METHOD or len(items) < 12
         result.facets.append(
