@@ -9,6 +9,19 @@ process has its own local-memory cache.
 import dj_database_url
 
 
+def postgres_options(config: dict) -> None:
+    """Connection options of every PostgreSQL database the app uses.
+
+    A server that is down fails fast (requests answer 503 instead of hanging),
+    and queries are not JIT-compiled: the app's queries are short, and above
+    PostgreSQL's default cost threshold compiling one took longer (about 0.3 s
+    for a whole-set export) than the compiled code saved.
+    """
+    options = config.setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", 3)
+    options.setdefault("options", "-c jit=off")
+
+
 def replica_databases(urls: list[str]) -> dict[str, dict]:
     """Database settings "replica_1", "replica_2", ... for streaming replicas."""
     replicas = {}
@@ -16,7 +29,7 @@ def replica_databases(urls: list[str]) -> dict[str, dict]:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
         if config["ENGINE"] != "django.db.backends.postgresql":
             raise ValueError(f"DATABASE_REPLICA_URLS: {url!r} is not a postgres:// URL")
-        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+        postgres_options(config)
         # Tests read replicas through the primary's test database.
         config["TEST"] = {"MIRROR": "default"}
         replicas[f"replica_{number}"] = config

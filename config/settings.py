@@ -10,7 +10,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.scaleout import cache_settings, replica_databases
+from config.scaleout import cache_settings, postgres_options, replica_databases
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -172,8 +172,7 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A bare postgres://host:port/ URL names no database; use the project's own.
     DATABASES["default"]["NAME"] = DATABASES["default"]["NAME"] or "survey_atlas"
-    # Fail fast while the server is down, so requests answer 503 instead of hanging.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    postgres_options(DATABASES["default"])
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 # Scale-out (config/scaleout.py, config/db_router.py): reads on streaming

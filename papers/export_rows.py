@@ -4,20 +4,26 @@ Exports touch every paper of a set, each with its authors (and, for CSV and
 JSON, its labels and datasets). Building model instances for all of them costs
 far more than writing the text, so the rows are read with ``values_list``: the
 papers (with their venue's name) through one server-side cursor in the set's own
-order, and for each chunk of papers one query per relation. Memory stays flat
-whatever the size of the set.
+order. On PostgreSQL each row brings its relations along as arrays (one
+statement for the whole export, read 2,000 rows at a time); elsewhere each chunk
+of papers costs one more query per relation. Memory stays flat whatever the size
+of the set.
 """
 
 from __future__ import annotations
 
+import contextlib
+import queue
+import threading
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
-from django.db import connection
-from django.db.models import BooleanField, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
+from django.db import connections, transaction
+from django.db.models import CharField, F, Func, OuterRef, QuerySet
 
 from papers.bibtex import BibRecord, PersonName
 from papers.models import Authorship, Label, Paper
@@ -29,8 +35,8 @@ _PAPER_COLUMNS = (
     "year", "month", "venue__name", "volume", "number", "pages", "publisher",
     "doi", "arxiv_id", "url", "abstract", "extra", "cite_count", "status",
 )  # fmt: skip
-_AUTHOR_COLUMNS = ("paper_id", "author__given", "author__family", "author__von")
-_AUTHOR_COLUMNS += ("author__suffix",)
+_NAME_COLUMNS = ("author__given", "author__family", "author__von", "author__suffix")
+_LABEL_COLUMNS = ("node__kind", "node__slug", "provenance", "source")
 
 
 @dataclass(slots=True)
@@ -49,11 +55,125 @@ def export_rows(
     papers: QuerySet[Paper], *, details: bool = False, chunk_size: int = CHUNK_SIZE
 ) -> Iterator[ExportRow]:
     """The papers in the queryset's order; ``details`` adds labels and datasets."""
+    papers = _total_order(papers.prefetch_related(None))
+    if connections[papers.db].vendor == "postgresql":
+        return _rows_with_arrays(papers, details, chunk_size)
+    return _rows_by_chunk(papers, details, chunk_size)
+
+
+def _rows_with_arrays(
+    papers: QuerySet[Paper], details: bool, chunk_size: int
+) -> Iterator[ExportRow]:
+    relations = {"export_authors": _array(Authorship, "position", _NAME_COLUMNS)}
+    if details:
+        relations["export_labels"] = _array(Label, *_LABEL_ORDER, _LABEL_COLUMNS)
+        relations["export_datasets"] = _array(
+            Paper.datasets.through, "dataset__name", "dataset__pk", ("dataset__slug",)
+        )
     rows = (
-        _total_order(papers.prefetch_related(None))
-        .values_list(*_PAPER_COLUMNS)
+        papers.annotate(**relations)
+        .values_list(*_PAPER_COLUMNS, *relations)
         .iterator(chunk_size=chunk_size)
     )
+    names: dict[tuple, PersonName] = {}
+    # In a transaction the cursor is not WITH HOLD, so PostgreSQL computes each
+    # chunk when it is fetched (outside one, it computes them all at the first).
+    with transaction.atomic(using=papers.db):
+        ahead = _read_ahead(rows, chunk_size, connections[papers.db])
+        try:
+            for row in ahead:
+                if len(names) > _NAMES_KEPT:
+                    names.clear()
+                people = tuple(_person(names, tuple(parts)) for parts in row[20])
+                yield ExportRow(
+                    record=_record(row, people),
+                    cite_count=row[18],
+                    status=row[19],
+                    labels=[tuple(label) for label in row[21]] if details else [],
+                    datasets=[slug for (slug,) in row[22]] if details else [],
+                )
+        finally:
+            # Left early (a client went away): stop the reader, then close the
+            # cursor while its transaction is still open.
+            ahead.close()
+            rows.close()
+
+
+def _read_ahead(rows: Iterator[tuple], chunk_size: int, connection) -> Iterator[tuple]:
+    """The rows, while a thread reads the next chunk of them from the server-side
+    cursor: PostgreSQL works on it while Python writes the current one.
+
+    The first chunk is read here, which opens the cursor on this thread's
+    connection; the thread then only fetches from that cursor, and the
+    connection is shared for that long (nothing else uses it meanwhile).
+    """
+    chunk = list(islice(rows, chunk_size))
+    if len(chunk) < chunk_size:
+        yield from chunk
+        return
+    ready: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def fetch() -> None:
+        try:
+            while not stop.is_set():
+                rows_read = list(islice(rows, chunk_size))
+                ready.put(rows_read)
+                if not rows_read:
+                    return
+        except BaseException as error:  # noqa: BLE001 - raised in the reader
+            ready.put(error)
+
+    connection.inc_thread_sharing()
+    reader = threading.Thread(target=fetch, name="export-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while chunk:
+            yield from chunk
+            chunk = ready.get()
+            if isinstance(chunk, BaseException):
+                raise chunk
+    finally:
+        stop.set()
+        while reader.is_alive():  # let a reader blocked on a full queue finish
+            with contextlib.suppress(queue.Empty):
+                ready.get(timeout=0.05)
+        reader.join()
+        connection.dec_thread_sharing()
+
+
+#: Labels in their model's order, nodes at the same position under different
+#: parents in the order they were labelled.
+_LABEL_ORDER = (*Label._meta.ordering, "pk")
+#: Distinct names kept as one object each while reading (a bound on memory).
+_NAMES_KEPT = 4096
+
+
+def _array(model, *order_and_columns) -> ArraySubquery:
+    """The rows of model that belong to the outer paper, in order, each as an
+    array of the columns (text): ``ARRAY(SELECT ARRAY[...] ... ORDER BY ...)``."""
+    *order, columns = order_and_columns
+    row = Func(
+        *(F(column) for column in columns),
+        template="ARRAY[%(expressions)s]::text[]",
+        output_field=ArrayField(CharField()),
+    )
+    related = model.objects.filter(paper_id=OuterRef("pk")).order_by(*order)
+    return ArraySubquery(related.values_list(row))
+
+
+def _person(names: dict[tuple, PersonName], parts: tuple) -> PersonName:
+    """One object per distinct name (given, family, von, suffix)."""
+    name = names.get(parts)
+    if name is None:
+        name = names[parts] = PersonName(*parts)
+    return name
+
+
+def _rows_by_chunk(
+    papers: QuerySet[Paper], details: bool, chunk_size: int
+) -> Iterator[ExportRow]:
+    rows = papers.values_list(*_PAPER_COLUMNS).iterator(chunk_size=chunk_size)
     while chunk := list(islice(rows, chunk_size)):
         ids = [row[0] for row in chunk]
         authors = _authors(ids)
@@ -112,43 +232,25 @@ def _record(row: tuple, authors: tuple[PersonName, ...]) -> BibRecord:
     )
 
 
-def _among(ids: list[int]) -> Q | RawSQL:
-    """paper_id among ids: on PostgreSQL one array parameter (= ANY), as
-    binding 2,000 separate parameters costs more than the query itself."""
-    if connection.vendor == "postgresql":
-        return RawSQL("paper_id = ANY(%s)", (ids,), output_field=BooleanField())
-    return Q(paper_id__in=ids)
-
-
 def _authors(ids: list[int]) -> dict[int, tuple[PersonName, ...]]:
     """Each paper's authors in order; a name met twice in the chunk is one object."""
     rows = (
-        Authorship.objects.filter(_among(ids))
+        Authorship.objects.filter(paper_id__in=ids)
         .order_by("paper_id", "position")
-        .values_list(*_AUTHOR_COLUMNS)
+        .values_list("paper_id", *_NAME_COLUMNS)
     )
     names: dict[tuple, PersonName] = {}
-    found: dict[int, list[PersonName]] = {}
-    current = people = None
-    for row in rows:  # in paper order: each paper's authors come together
-        if row[0] != current:
-            current, people = row[0], []
-            found[current] = people
-        parts = row[1:]
-        name = names.get(parts)
-        if name is None:
-            name = names[parts] = PersonName(*parts)  # given, family, von, suffix
-        people.append(name)
+    found: dict[int, list[PersonName]] = defaultdict(list)
+    for paper_id, *parts in rows:
+        found[paper_id].append(_person(names, tuple(parts)))
     return {pk: tuple(people) for pk, people in found.items()}
 
 
 def _labels(ids: list[int]) -> dict[int, list[tuple[str, str, str, str]]]:
-    """Labels in their model's order (node kind, then node position), nodes at
-    the same position under different parents in the order they were labelled."""
     rows = (
-        Label.objects.filter(_among(ids))
-        .order_by(*Label._meta.ordering, "pk")
-        .values_list("paper_id", "node__kind", "node__slug", "provenance", "source")
+        Label.objects.filter(paper_id__in=ids)
+        .order_by(*_LABEL_ORDER)
+        .values_list("paper_id", *_LABEL_COLUMNS)
     )
     found: dict[int, list] = defaultdict(list)
     for paper_id, *label in rows:
@@ -159,7 +261,7 @@ def _labels(ids: list[int]) -> dict[int, list[tuple[str, str, str, str]]]:
 def _datasets(ids: list[int]) -> dict[int, list[str]]:
     """Dataset slugs in the datasets' order (by name)."""
     rows = (
-        Paper.datasets.through.objects.filter(_among(ids))
+        Paper.datasets.through.objects.filter(paper_id__in=ids)
         .order_by("dataset__name", "dataset__pk")
         .values_list("paper_id", "dataset__slug")
     )

@@ -273,6 +273,18 @@ class PaperFilterSet(django_filters.FilterSet):
         )
         return ordered(queryset, name)
 
+    def nodes_and_years(self) -> tuple[list[list[int]], int | None, int | None] | None:
+        """(node id groups, year_min, year_max) when those are all that narrows
+        the papers (after validation): each group is one node parameter's nodes,
+        any of which a paper must be under. None when any other filter applies."""
+        data = getattr(self.form, "cleaned_data", {})
+        given = {name for name in data if name in self.data}
+        if given - {*NODE_PARAMETERS, "year_min", "year_max", "ordering"}:
+            return None
+        nodes = [data[name] for name in NODE_PARAMETERS if name in given]
+        groups = [[node.pk for node in group] for group in nodes if group]
+        return groups, data.get("year_min"), data.get("year_max")
+
     @property
     def ordering_in_force(self) -> str:
         """The ordering `.qs` uses (for pagination); call after validation."""

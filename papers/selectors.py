@@ -29,7 +29,8 @@ from django.db.models.expressions import Col
 from django.db.models.functions import Coalesce
 
 from papers.models import Authorship, Citation, Label, Paper, Status
-from taxonomy.cache import cached
+from papers.paper_sets import PaperSets, build_paper_sets
+from taxonomy.cache import cached, kept_in_process
 from taxonomy.models import Kind, Node
 from taxonomy.selectors import TaxonomyMap, descendant_ids, taxonomy_map
 
@@ -261,6 +262,24 @@ def paper_facets(papers: QuerySet[Paper] | None = None) -> dict[str, list[dict]]
         return _facet_lists(taxonomy_map(), *_published_counts())
     taxonomy = taxonomy_map()
     return _facet_lists(taxonomy, *_counts(papers, taxonomy))
+
+
+def published_paper_sets() -> PaperSets:
+    """Every published paper's nodes and year as sets (see papers.paper_sets),
+    built once per data generation in each process."""
+    return kept_in_process(
+        "paper-sets", lambda using: build_paper_sets(using, taxonomy_map())
+    )
+
+
+def facets_within(
+    node_groups: list[list[int]], year_min: int | None, year_max: int | None
+) -> dict[str, list[dict]]:
+    """paper_facets of the published papers under a node of each group and
+    within the years, counted from the published paper sets (no query)."""
+    sets = published_paper_sets()
+    selected = sets.selection(node_groups, year_min, year_max)
+    return _facet_lists(taxonomy_map(), *sets.counts(selected))
 
 
 def _facet_lists(

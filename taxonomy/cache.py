@@ -87,6 +87,32 @@ def cached(name: str, compute: Callable[[str], T]) -> T:
     return value
 
 
+#: name -> ((database, generation), value): what kept_in_process holds.
+_in_process: dict[str, tuple[tuple[str, int], Any]] = {}
+
+
+def kept_in_process(name: str, compute: Callable[[str], T]) -> T:
+    """Like cached, but the value stays in this process's memory (one value per
+    name, the current generation's): for large values that every request of a
+    kind reads, which a shared cache would copy out for each of them."""
+    using, current = _current()
+    held = _in_process.get(name)
+    if held is not None and held[0] == (using, current):
+        return held[1]
+    token = _pinned.set({"using": using, "generation": current})
+    try:
+        value = compute(using)
+    finally:
+        _pinned.reset(token)
+    _in_process[name] = ((using, current), value)
+    return value
+
+
+def forget_in_process() -> None:
+    """Drop what kept_in_process holds (tests restore earlier generations)."""
+    _in_process.clear()
+
+
 def query_digest(queryset) -> str:
     """A name for the rows a queryset selects: the digest of its SQL and
     parameters (its ordering left out)."""

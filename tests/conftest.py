@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from papers.models import Paper
+from taxonomy.cache import forget_in_process
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +42,7 @@ def empty_cache():
     data generation, and its cached answers must not stand in for work a later
     test measures."""
     cache.clear()
+    forget_in_process()
 
 
 @pytest.fixture(autouse=True)

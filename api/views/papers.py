@@ -42,7 +42,7 @@ from papers.exports import (
 )
 from papers.filtersets import ORDERINGS, PaperFilterSet, ordering_name
 from papers.models import CitationKeyAlias, Paper, Status
-from papers.selectors import paper_facets
+from papers.selectors import facets_within, paper_facets
 from papers.services.papers import paper_create, paper_delete, paper_update
 from taxonomy.cache import one_generation
 
@@ -182,9 +182,16 @@ class PaperViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         return self.paginator.get_paginated_response(data, extra)
 
     def _facets(self, filterset: PaperFilterSet) -> dict:
-        """Counts for the filtered papers; every published paper's are cached."""
-        if filterset.filters_nothing and not self.sees_drafts():
+        """Counts for the filtered papers: every published paper's are cached,
+        those of published papers narrowed by nodes and years come from the
+        published paper sets, any other set is counted by a query."""
+        if self.sees_drafts():
+            return paper_facets(filterset.qs)
+        if filterset.filters_nothing:
             return paper_facets()
+        narrowing = filterset.nodes_and_years()
+        if narrowing is not None:
+            return facets_within(*narrowing)
         return paper_facets(filterset.qs)
 
     def retrieve(self, request, *args, **kwargs):

@@ -221,7 +221,7 @@ _LIGATURE_BREAKS = (("--", "-{}-"), ("``", "`{}`"), ("''", "'{}'"))
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
-def _needs_escape(text: str) -> bool:
+def needs_escape(text: str) -> bool:
     """Whether escape() would change ASCII text: a character to escape, a pair
     TeX joins into one glyph, or whitespace to collapse.
 
@@ -285,7 +285,7 @@ def escape(text: str, *, latex: bool = True, dashes: bool = True) -> str:
     With ``latex`` non-ASCII letters become LaTeX escapes ({\\"a}); characters
     with no known escape are kept as UTF-8.
     """
-    if not _needs_escape(text) and (not latex or text.isascii()):
+    if not needs_escape(text) and (not latex or text.isascii()):
         return text  # most values: nothing to escape, collapse or transliterate
     if "  " in text or "\n" in text or "\t" in text or "\r" in text:
         text = _SPACES.sub(" ", text)

@@ -12,6 +12,11 @@ from papers.bibtex.records import PersonName
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _COMMA = re.compile(",")
 _WORD_SEPARATOR = re.compile(r"[\s~]+")
+#: One word of ASCII letters, single inner . ' or - allowed ("O'Neil", "J.").
+_PLAIN_WORD = r"[A-Za-z]+(?:[.'-][A-Za-z]+)*\.?"
+_PLAIN_FAMILY = re.compile(_PLAIN_WORD)
+_PLAIN_GIVEN = re.compile(rf"{_PLAIN_WORD}(?: {_PLAIN_WORD})*")
+_BRACED_WORDS = frozenset({"and", "others"})
 
 
 def _depth_zero_splits(value: str, pattern: re.Pattern[str]) -> list[str]:
@@ -119,6 +124,21 @@ def format_name(name: PersonName, escape: Callable[[str], str] = str) -> str:
     Braces are added wherever reading the name back would otherwise split it
     differently (corporate names, lower-case words inside a family name, commas).
     """
+    family, given = name.family, name.given
+    if (
+        not (name.von or name.suffix)
+        and _PLAIN_FAMILY.fullmatch(family)
+        and (not given or _PLAIN_GIVEN.fullmatch(given))
+        and family.lower() not in _BRACED_WORDS
+        and "and" not in given.lower().split(" ")
+    ):
+        # Most names: letters only, nothing to brace or escape.
+        return f"{family}, {given}" if given else family
+    return format_name_in_full(name, escape)
+
+
+def format_name_in_full(name: PersonName, escape: Callable[[str], str] = str) -> str:
+    """format_name without its shortcut for plain names (every rule applied)."""
     if name.is_corporate:
         return f"{{{escape(name.family)}}}"
     family = _protect_family(name.family, escape)

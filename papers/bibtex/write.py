@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import partial
 
 from papers.bibtex.build import VENUE_FIELDS
 from papers.bibtex.identifiers import MONTH_MACROS
-from papers.bibtex.latex import VERBATIM_FIELDS, collapse, escape
+from papers.bibtex.latex import VERBATIM_FIELDS, collapse, escape, needs_escape
 from papers.bibtex.names import format_name
 from papers.bibtex.records import BibRecord, PersonName
 
@@ -16,6 +15,8 @@ _ENCODINGS = ("latex", "unicode")
 _KEY = re.compile(r"[^\s,{}()=\"#%'\\~]+")
 _ENTRY_TYPE = re.compile(r"[a-z][a-z0-9_-]*")
 _WORD = re.compile(r"[^\s]+")
+#: A whole word (of an ASCII title) with a capital letter past its first character.
+_INNER_CAPITAL = re.compile(r"(?<!\S)(?=\S*?\S[A-Z])\S++")
 _WORD_CORE = re.compile(r"^([\W_]*)(.*?)([\W_]*)$", re.DOTALL)
 #: Fields written in the fixed head of every entry, in this order.
 _HEAD = ("editor",)
@@ -62,10 +63,17 @@ def _entry(record: BibRecord, encoding: str, names: dict[PersonName, str]) -> st
         raise ValueError(f"cannot write the citation key {record.key!r} to BibTeX")
     if not _ENTRY_TYPE.fullmatch(record.entry_type):
         raise ValueError(f"cannot write the entry type {record.entry_type!r}")
-    esc = partial(escape, latex=encoding == "latex")
-    fields = _fields(record, esc, names)
-    lines = [f"  {name} = {value}," for name, value in fields]
+    esc = _escape_latex if encoding == "latex" else _escape_unicode
+    lines = [f"  {name} = {value}," for name, value in _fields(record, esc, names)]
     return f"@{record.entry_type}{{{record.key},\n" + "\n".join(lines) + "\n}\n"
+
+
+def _escape_latex(text: str, dashes: bool = True) -> str:
+    return escape(text, latex=True, dashes=dashes)
+
+
+def _escape_unicode(text: str, dashes: bool = True) -> str:
+    return escape(text, latex=False, dashes=dashes)
 
 
 def _fields(record: BibRecord, esc, names: dict) -> list[tuple[str, str]]:
@@ -89,7 +97,7 @@ def _fields(record: BibRecord, esc, names: dict) -> list[tuple[str, str]]:
     if record.number.strip():
         add(("number", _braced(esc(record.number))))
     if record.pages.strip():
-        add(("pages", _braced(esc(record.pages, dashes=False))))
+        add(("pages", _braced(esc(record.pages, False))))
     if record.publisher.strip():
         add(("publisher", _braced(esc(record.publisher))))
     if extra:
@@ -196,12 +204,21 @@ def _authors(record: BibRecord, esc, names: dict[PersonName, str]) -> str:
 def _title(record: BibRecord, esc) -> str:
     if record.title_protected and _balanced(record.title_protected):
         return _escape_keeping_braces(record.title_protected, esc)
-    words = record.title.split()  # the same words as _WORD finds
+    title = record.title
+    if title.isascii() and not needs_escape(title):
+        # Most titles: nothing to escape, so only the words with a capital past
+        # their first letter need looking at (_INNER_CAPITAL finds exactly those).
+        return _INNER_CAPITAL.sub(_protect_match, " ".join(title.split()))
+    words = title.split()  # the same words as _WORD finds
     if all(word[1:] == word[1:].lower() for word in words):
         # No capital past a word's first letter: no word needs braces, and
         # escaping is character by character, so the words escape as one text.
         return esc(" ".join(words))
     return " ".join(_protect_word(word, esc) for word in words)
+
+
+def _protect_match(match: re.Match[str]) -> str:
+    return _protect_word(match.group(), str)
 
 
 def implied_protection(title: str) -> str:

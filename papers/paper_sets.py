@@ -1,0 +1,107 @@
+"""The published papers as sets of ids, one per taxonomy node and per year.
+
+A list narrowed only by taxonomy nodes and years is the intersection of a few of
+these sets, and its facet counts are the sizes of that intersection with each
+node's and year's set. Each set is a Python int used as a bitmap (bit i is the
+paper with id i): intersecting two of 100,000 papers and counting the result
+takes a few microseconds, so the facets of such a list cost about a millisecond
+instead of a query that joins labels and papers. The sets are built once per
+data generation in each app process (taxonomy.cache.kept_in_process).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import connections
+from django.db.models import QuerySet
+
+from papers.models import Label, Paper, Status
+from taxonomy.selectors import TaxonomyMap
+
+
+@dataclass(frozen=True)
+class PaperSets:
+    """Published papers per node (labelled at it or below it) and per year."""
+
+    under: dict[int, int]
+    years: dict[int | None, int]
+
+    def selection(
+        self,
+        node_groups: Iterable[Iterable[int]] = (),
+        year_min: int | None = None,
+        year_max: int | None = None,
+    ) -> int:
+        """Papers under any node of each group, all groups at once, whose year
+        lies within the bounds (a bound excludes papers without a year)."""
+        selected = 0
+        for bits in self.years.values():
+            selected |= bits
+        for group in node_groups:
+            anywhere = 0
+            for node in group:
+                anywhere |= self.under.get(node, 0)
+            selected &= anywhere
+        if year_min is not None or year_max is not None:
+            low = -1 if year_min is None else year_min
+            high = 10_000 if year_max is None else year_max
+            within = 0
+            for year, bits in self.years.items():
+                if year is not None and low <= year <= high:
+                    within |= bits
+            selected &= within
+        return selected
+
+    def counts(self, selected: int) -> tuple[dict[int, int], dict[int | None, int]]:
+        """({node id: papers}, {year: papers}) of the selection, zeros left out."""
+        return _sizes(self.under, selected), _sizes(self.years, selected)
+
+
+def _sizes(sets: dict, selected: int) -> dict:
+    sizes = {key: (bits & selected).bit_count() for key, bits in sets.items()}
+    return {key: size for key, size in sizes.items() if size}
+
+
+def build_paper_sets(using: str, taxonomy: TaxonomyMap) -> PaperSets:
+    """Read every published paper's year and labels (two queries) into sets."""
+    papers = Paper.objects.using(using).filter(status=Status.PUBLISHED)
+    labels = Label.objects.using(using).filter(paper__status=Status.PUBLISHED)
+    by_year = _ids_by(papers, "year", "pk")
+    by_node = _ids_by(labels, "node_id", "paper_id")
+    size = 1 + max((int(ids.max()) for ids in by_year.values()), default=0)
+    under = {}
+    for node in taxonomy.nodes:
+        found = [by_node[n] for n in taxonomy.descendants([node]) if n in by_node]
+        if found:
+            under[node] = _bitmap(np.concatenate(found), size)
+    return PaperSets(
+        under=under, years={year: _bitmap(ids, size) for year, ids in by_year.items()}
+    )
+
+
+def _ids_by(rows: QuerySet, key: str, id_field: str) -> dict:
+    """{value of key: array of id_field} over the rows (on PostgreSQL grouped
+    by the database: a few rows of arrays instead of one row per id)."""
+    if connections[rows.db].vendor == "postgresql":
+        grouped = (
+            rows.order_by()
+            .values(key)
+            .annotate(ids=ArrayAgg(id_field))
+            .values_list(key, "ids")
+        )
+        return {value: np.array(ids, dtype=np.int64) for value, ids in grouped}
+    found: dict = {}
+    for value, pk in rows.values_list(key, id_field):
+        found.setdefault(value, []).append(pk)
+    return {value: np.array(ids, dtype=np.int64) for value, ids in found.items()}
+
+
+def _bitmap(ids: np.ndarray, size: int) -> int:
+    """The int whose bit i is set for each i in ids."""
+    present = np.zeros(size, dtype=bool)
+    present[ids] = True
+    return int.from_bytes(np.packbits(present, bitorder="little").tobytes(), "little")

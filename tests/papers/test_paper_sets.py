@@ -1,0 +1,114 @@
+"""Facets counted from the published paper sets equal those counted by SQL."""
+
+import random
+
+import pytest
+from django.http import QueryDict
+
+from papers.filtersets import PaperFilterSet
+from papers.models import Label, LabelSource, Paper, Status
+from papers.selectors import facets_within, paper_facets, paper_list
+from taxonomy.models import Dataset, Kind, Node, Provenance
+
+NODE_PARAMETERS = {
+    "modality": Kind.MODALITY,
+    "application": Kind.APPLICATION,
+    "method": Kind.METHOD,
+    "open_issue": Kind.OPEN_ISSUE,
+}
+
+
+def filterset(pairs: list[tuple[str, str]]) -> PaperFilterSet:
+    query = QueryDict(mutable=True)
+    for name, value in pairs:
+        query.appendlist(name, value)
+    found = PaperFilterSet(query, queryset=paper_list())
+    assert found.is_valid(), found.errors
+    return found
+
+
+def random_query(rng: random.Random, slugs: dict[str, list[str]]) -> list[tuple]:
+    pairs = []
+    for name in rng.sample(list(NODE_PARAMETERS), rng.randint(0, 3)):
+        for slug in rng.sample(slugs[name], min(len(slugs[name]), rng.randint(1, 2))):
+            pairs.append((name, slug))
+    low = rng.choice([None, None, 0, 2005, 2015, 2019])
+    high = rng.choice([None, None, 2012, 2018, 2021, 3000])
+    if low is not None:
+        pairs.append(("year_min", str(low)))
+    if high is not None and (low is None or low <= high):
+        pairs.append(("year_max", str(high)))
+    return pairs
+
+
+@pytest.fixture
+def varied_papers(survey):
+    """A few more papers: one without a year, one draft, both labelled."""
+    node = Node.objects.filter(kind=Kind.MODALITY).first()
+    for key, year, status in (
+        ("noyear", None, Status.PUBLISHED),
+        ("d1", 2020, Status.DRAFT),
+    ):
+        paper = Paper.objects.create(
+            citation_key=key, title=f"Paper {key}", year=year, status=status
+        )
+        Label.objects.create(
+            paper=paper,
+            node=node,
+            source=LabelSource.CURATOR,
+            provenance=Provenance.CURATED,
+        )
+    return node
+
+
+@pytest.mark.django_db
+def test_counts_from_the_sets_equal_the_sql_counts(varied_papers):
+    slugs = {
+        name: list(Node.objects.filter(kind=kind).values_list("slug", flat=True))
+        for name, kind in NODE_PARAMETERS.items()
+    }
+    rng = random.Random(2023)
+    nonempty = 0
+    for _ in range(60):
+        papers = filterset(random_query(rng, slugs))
+        narrowing = papers.nodes_and_years()
+        assert narrowing is not None
+        from_sets = facets_within(*narrowing)
+        assert from_sets == paper_facets(papers.qs), papers.data
+        nonempty += any(year["count"] for year in from_sets["year"])
+    assert nonempty > 10  # the queries select papers, not only empty sets
+
+
+@pytest.mark.django_db
+def test_a_paper_without_a_year_counts_unless_a_year_bound_applies(varied_papers):
+    modality = varied_papers
+    unbounded = facets_within([[modality.pk]], None, None)
+    assert {"value": None, "count": 1} in unbounded["year"]
+    bounded = facets_within([[modality.pk]], 0, None)
+    assert all(year["value"] is not None for year in bounded["year"])
+
+
+@pytest.mark.django_db
+def test_other_filters_are_left_to_sql(survey):
+    dataset = Dataset.objects.values_list("slug", flat=True).first()
+    for pairs in (
+        [("q", "attention")],
+        [("modality", "image"), ("author", "Vinyals")],
+        [("dataset", dataset)],
+        [("modality", "image"), ("provenance", Provenance.SURVEY)],
+    ):
+        assert filterset(pairs).nodes_and_years() is None, pairs
+    assert filterset([("modality", "image"), ("ordering", "title")]).nodes_and_years()
+
+
+@pytest.mark.django_db
+def test_a_write_is_counted_at_once(varied_papers):
+    modality = varied_papers
+    before = facets_within([[modality.pk]], None, None)
+    count = next(f for f in before["modality"] if f["slug"] == modality.slug)["count"]
+    Paper.objects.filter(citation_key="d1").update(status=Status.PUBLISHED)
+    after = facets_within([[modality.pk]], None, None)
+    assert (
+        next(f for f in after["modality"] if f["slug"] == modality.slug)["count"]
+        == count + 1
+    )
