@@ -64,11 +64,11 @@ def export_rows(
 def _rows_with_arrays(
     papers: QuerySet[Paper], details: bool, chunk_size: int
 ) -> Iterator[ExportRow]:
-    relations = {"export_authors": _array(Authorship, "position", _NAME_COLUMNS)}
+    relations = {"export_authors": _array(Authorship, _NAME_COLUMNS, "position")}
     if details:
-        relations["export_labels"] = _array(Label, *_LABEL_ORDER, _LABEL_COLUMNS)
+        relations["export_labels"] = _array(Label, _LABEL_COLUMNS, *_LABEL_ORDER)
         relations["export_datasets"] = _array(
-            Paper.datasets.through, "dataset__name", "dataset__pk", ("dataset__slug",)
+            Paper.datasets.through, ("dataset__slug",), "dataset__name", "dataset__pk"
         )
     rows = (
         papers.annotate(**relations)
@@ -149,10 +149,9 @@ _LABEL_ORDER = (*Label._meta.ordering, "pk")
 _NAMES_KEPT = 4096
 
 
-def _array(model, *order_and_columns) -> ArraySubquery:
+def _array(model, columns: tuple[str, ...], *order: str) -> ArraySubquery:
     """The rows of model that belong to the outer paper, in order, each as an
     array of the columns (text): ``ARRAY(SELECT ARRAY[...] ... ORDER BY ...)``."""
-    *order, columns = order_and_columns
     row = Func(
         *(F(column) for column in columns),
         template="ARRAY[%(expressions)s]::text[]",

@@ -43,20 +43,21 @@ def iter_bibtex(
     records: Iterable[BibRecord], *, encoding: str = "latex"
 ) -> Iterator[str]:
     """Yield the entries of ``records`` one by one, separated by blank lines."""
-    # Bibliographies repeat their authors: each name is written once per run of
-    # NAME_CACHE distinct names (a bound, so memory stays flat on any size).
-    names: dict[PersonName, str] = {}
+    # Bibliographies repeat their authors, venues, publishers and volumes: each
+    # is written once per run of SEEN_KEPT distinct values (a bound, so memory
+    # stays flat on any size).
+    seen: dict[PersonName | str, str] = {}
     for index, record in enumerate(records):
-        if len(names) > NAME_CACHE:
-            names.clear()
-        entry = _entry(record, encoding, names)
+        if len(seen) > SEEN_KEPT:
+            seen.clear()
+        entry = _entry(record, encoding, seen)
         yield entry if index == 0 else "\n" + entry
 
 
-NAME_CACHE = 4096
+SEEN_KEPT = 4096
 
 
-def _entry(record: BibRecord, encoding: str, names: dict[PersonName, str]) -> str:
+def _entry(record: BibRecord, encoding: str, seen: dict[PersonName | str, str]) -> str:
     if encoding not in _ENCODINGS:
         raise ValueError(f"encoding must be one of {_ENCODINGS}, not {encoding!r}")
     if not _KEY.fullmatch(record.key):
@@ -64,7 +65,7 @@ def _entry(record: BibRecord, encoding: str, names: dict[PersonName, str]) -> st
     if not _ENTRY_TYPE.fullmatch(record.entry_type):
         raise ValueError(f"cannot write the entry type {record.entry_type!r}")
     esc = _escape_latex if encoding == "latex" else _escape_unicode
-    lines = [f"  {name} = {value}," for name, value in _fields(record, esc, names)]
+    lines = [f"  {name} = {value}," for name, value in _fields(record, esc, seen)]
     return f"@{record.entry_type}{{{record.key},\n" + "\n".join(lines) + "\n}\n"
 
 
@@ -76,30 +77,30 @@ def _escape_unicode(text: str, dashes: bool = True) -> str:
     return escape(text, latex=False, dashes=dashes)
 
 
-def _fields(record: BibRecord, esc, names: dict) -> list[tuple[str, str]]:
+def _fields(record: BibRecord, esc, seen: dict) -> list[tuple[str, str]]:
     """(name, written value) pairs in the conventional order."""
     extra = _writable_extra(record) if record.extra else {}
     fields = []
     add = fields.append
     if record.authors or record.et_al:
-        add(("author", _braced(_authors(record, esc, names))))
+        add(("author", _braced(_authors(record, esc, seen))))
     add(("title", _braced(_title(record, esc))))
     venue_field = _venue_field(record)
     if venue_field:
         extra.pop(venue_field, None)
-        add((venue_field, _braced(esc(record.venue))))
+        add((venue_field, _repeated(record.venue, esc, seen)))
     if extra:
         fields += _extra_fields(extra, _HEAD, esc)
     fields += _date(record)
     # A value of whitespace only is no value (str.strip() as collapse() does).
     if record.volume.strip():
-        add(("volume", _braced(esc(record.volume))))
+        add(("volume", _repeated(record.volume, esc, seen)))
     if record.number.strip():
-        add(("number", _braced(esc(record.number))))
+        add(("number", _repeated(record.number, esc, seen)))
     if record.pages.strip():
         add(("pages", _braced(esc(record.pages, False))))
     if record.publisher.strip():
-        add(("publisher", _braced(esc(record.publisher))))
+        add(("publisher", _repeated(record.publisher, esc, seen)))
     if extra:
         fields += _extra_fields(extra, _TAIL, esc)
     fields += _identifiers(record, extra, esc)
@@ -108,6 +109,14 @@ def _fields(record: BibRecord, esc, names: dict) -> list[tuple[str, str]]:
     if record.abstract.strip():
         add(("abstract", _braced(esc(record.abstract))))
     return fields
+
+
+def _repeated(value: str, esc, seen: dict[PersonName | str, str]) -> str:
+    """A value many entries share, escaped and braced once per run."""
+    written = seen.get(value)
+    if written is None:
+        written = seen[value] = _braced(esc(value))
+    return written
 
 
 def _braced(text: str) -> str:
@@ -189,12 +198,12 @@ def _venue_field(record: BibRecord) -> str:
     return own or "howpublished"
 
 
-def _authors(record: BibRecord, esc, names: dict[PersonName, str]) -> str:
+def _authors(record: BibRecord, esc, seen: dict[PersonName | str, str]) -> str:
     written = []
     for name in record.authors:
-        text = names.get(name)
+        text = seen.get(name)
         if text is None:
-            text = names[name] = format_name(name, esc)
+            text = seen[name] = format_name(name, esc)
         written.append(text)
     if record.et_al:
         written.append("others")
