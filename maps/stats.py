@@ -11,6 +11,7 @@ from django.db import connections
 from django.db.models import QuerySet
 
 from papers.models import Label, Paper
+from papers.selectors import published_paper_sets
 from taxonomy.cache import cached
 from taxonomy.models import Kind, Node
 
@@ -56,9 +57,7 @@ def coverage_matrix(
     if papers_qs is None:
         return cached(
             f"coverage-matrix:{row_kind}:{col_kind}",
-            lambda using: _coverage_matrix(
-                row_kind, col_kind, Paper.objects.using(using).published()
-            ),
+            lambda using: _published_coverage_matrix(row_kind, col_kind),
         )
     return _coverage_matrix(row_kind, col_kind, papers_qs)
 
@@ -66,6 +65,26 @@ def coverage_matrix(
 def _coverage_matrix(row_kind: str, col_kind: str, papers: QuerySet[Paper]) -> dict:
     (row_roots, row_of), (col_roots, col_of) = _roots(row_kind), _roots(col_kind)
     cells, totals = _root_pair_counts(papers, row_of, col_of)
+    return _matrix(row_kind, col_kind, row_roots, col_roots, cells, totals)
+
+
+def _published_coverage_matrix(row_kind: str, col_kind: str) -> dict:
+    """_coverage_matrix of every published paper, from the published paper sets."""
+    under = published_paper_sets().under
+    row_roots, col_roots = _roots(row_kind)[0], _roots(col_kind)[0]
+    cells = {
+        (r.pk, c.pk): (under.get(r.pk, 0) & under.get(c.pk, 0)).bit_count()
+        for r in row_roots
+        for c in col_roots
+    }
+    totals = tuple(
+        {root.pk: under.get(root.pk, 0).bit_count() for root in roots}
+        for roots in (row_roots, col_roots)
+    )
+    return _matrix(row_kind, col_kind, row_roots, col_roots, cells, totals)
+
+
+def _matrix(row_kind, col_kind, row_roots, col_roots, cells, totals) -> dict:
     grid = [[cells.get((r.pk, c.pk), 0) for c in col_roots] for r in row_roots]
     return {
         "row_kind": row_kind,
@@ -125,11 +144,27 @@ def trend_table(kind: str, papers_qs: QuerySet[Paper] | None = None) -> pd.DataF
     if kind not in Kind.values:
         raise ValueError("kind must be a taxonomy kind")
     if papers_qs is None:
-        return cached(
-            f"trend-table:{kind}",
-            lambda using: _trend_table(kind, Paper.objects.using(using).published()),
-        )
+        return cached(f"trend-table:{kind}", lambda using: _published_trend_table(kind))
     return _trend_table(kind, papers_qs)
+
+
+def _published_trend_table(kind: str) -> pd.DataFrame:
+    """_trend_table of every published paper, from the published paper sets."""
+    sets = published_paper_sets()
+    roots = _roots(kind)[0]
+    under = [sets.under.get(root.pk, 0) for root in roots]
+    counts = {
+        year: [(papers & bits).bit_count() for bits in under]
+        for year, papers in sets.years.items()
+        if year is not None
+    }
+    counts = {year: row for year, row in counts.items() if any(row)}
+    slugs = [root.slug for root in roots]
+    table = pd.DataFrame.from_dict(counts, orient="index", columns=slugs)
+    if len(table):
+        table = table.reindex(range(min(counts), max(counts) + 1), fill_value=0)
+    table.index.name = "year"
+    return table.astype(int)
 
 
 def _trend_table(kind: str, papers: QuerySet[Paper]) -> pd.DataFrame:
@@ -148,7 +183,7 @@ def _trend_table(kind: str, papers: QuerySet[Paper]) -> pd.DataFrame:
     if len(table):
         span = range(int(table.index.min()), int(table.index.max()) + 1)
         table = table.reindex(span, fill_value=0)
-    table.index.name = "year"
+    table.index.name, table.columns.name = "year", None
     return table.astype(int)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Value
 
 from papers.models import Label, Paper, Status
 from taxonomy.selectors import TaxonomyMap
@@ -67,11 +67,8 @@ def _sizes(sets: dict, selected: int) -> dict:
 
 
 def build_paper_sets(using: str, taxonomy: TaxonomyMap) -> PaperSets:
-    """Read every published paper's year and labels (two queries) into sets."""
-    papers = Paper.objects.using(using).filter(status=Status.PUBLISHED)
-    labels = Label.objects.using(using).filter(paper__status=Status.PUBLISHED)
-    by_year = _ids_by(papers, "year", "pk")
-    by_node = _ids_by(labels, "node_id", "paper_id")
+    """Read every published paper's year and labels (one query) into sets."""
+    by_year, by_node = _ids_by_year_and_node(using)
     size = 1 + max((int(ids.max()) for ids in by_year.values()), default=0)
     under = {}
     for node in taxonomy.nodes:
@@ -83,21 +80,31 @@ def build_paper_sets(using: str, taxonomy: TaxonomyMap) -> PaperSets:
     )
 
 
-def _ids_by(rows: QuerySet, key: str, id_field: str) -> dict:
-    """{value of key: array of id_field} over the rows (on PostgreSQL grouped
-    by the database: a few rows of arrays instead of one row per id)."""
-    if connections[rows.db].vendor == "postgresql":
-        grouped = (
-            rows.order_by()
-            .values(key)
-            .annotate(ids=ArrayAgg(id_field))
-            .values_list(key, "ids")
-        )
-        return {value: np.array(ids, dtype=np.int64) for value, ids in grouped}
-    found: dict = {}
-    for value, pk in rows.values_list(key, id_field):
-        found.setdefault(value, []).append(pk)
-    return {value: np.array(ids, dtype=np.int64) for value, ids in found.items()}
+def _ids_by_year_and_node(using: str) -> tuple[dict, dict]:
+    """({year: paper ids}, {node id: ids of the papers labelled with it}) over
+    the published papers, as arrays, in one query (a UNION of the two groupings;
+    on PostgreSQL grouped by the database, a few rows of arrays instead of one
+    row per id)."""
+    papers = Paper.objects.using(using).filter(status=Status.PUBLISHED).order_by()
+    labels = Label.objects.using(using).filter(paper__status=Status.PUBLISHED)
+    groupings = ((papers, "year", "pk"), (labels.order_by(), "node_id", "paper_id"))
+    grouped = connections[using].vendor == "postgresql"
+    parts = [
+        rows.values(key).annotate(ids=ArrayAgg(ids)).values_list(Value(n), key, "ids")
+        if grouped
+        else rows.values_list(Value(n), key, ids)
+        for n, (rows, key, ids) in enumerate(groupings)
+    ]
+    found: tuple[dict, dict] = ({}, {})
+    for which, key, ids in parts[0].union(parts[1], all=True):
+        if grouped:
+            found[which][key] = ids
+        else:
+            found[which].setdefault(key, []).append(ids)
+    return tuple(
+        {key: np.array(ids, dtype=np.int64) for key, ids in one.items()}
+        for one in found
+    )
 
 
 def _bitmap(ids: np.ndarray, size: int) -> int:

@@ -101,12 +101,10 @@ def node_paper_counts(papers: QuerySet[Paper] | None = None) -> dict[int, int]:
 
 
 def _published_counts() -> tuple[dict[int, int], dict[int | None, int]]:
-    """Every published paper's counts per node and per year, in one query per
-    data generation (the taxonomy tree and the facets both read them)."""
-    return cached(
-        "published-counts",
-        lambda using: _counts(Paper.objects.using(using).published(), taxonomy_map()),
-    )
+    """Every published paper's counts per node and per year (the taxonomy tree,
+    the overview and the facets read them), from the published paper sets."""
+    sets = published_paper_sets()
+    return sets.counts(sets.selection())
 
 
 def _node_counts(

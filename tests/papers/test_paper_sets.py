@@ -1,14 +1,24 @@
-"""Facets counted from the published paper sets equal those counted by SQL."""
+"""Counts from the published paper sets equal those counted by SQL: facets,
+the taxonomy's counts, the coverage matrices and the trend tables."""
 
 import random
 
+import pandas as pd
 import pytest
 from django.http import QueryDict
 
+from maps import stats
 from papers.filtersets import PaperFilterSet
 from papers.models import Label, LabelSource, Paper, Status
-from papers.selectors import facets_within, paper_facets, paper_list
+from papers.selectors import (
+    _counts,
+    _published_counts,
+    facets_within,
+    paper_facets,
+    paper_list,
+)
 from taxonomy.models import Dataset, Kind, Node, Provenance
+from taxonomy.selectors import taxonomy_map
 
 NODE_PARAMETERS = {
     "modality": Kind.MODALITY,
@@ -112,3 +122,20 @@ def test_a_write_is_counted_at_once(varied_papers):
         next(f for f in after["modality"] if f["slug"] == modality.slug)["count"]
         == count + 1
     )
+
+
+@pytest.mark.django_db
+def test_published_counts_matrices_and_trends_equal_their_sql(varied_papers):
+    published = Paper.objects.published()
+    assert _published_counts() == _counts(published, taxonomy_map())
+    kinds = [Kind.MODALITY, Kind.APPLICATION, Kind.METHOD, Kind.OPEN_ISSUE]
+    for row_kind in kinds:
+        for col_kind in kinds:
+            from_sets = stats._published_coverage_matrix(row_kind, col_kind)
+            from_sql = stats._coverage_matrix(row_kind, col_kind, published)
+            assert from_sets == from_sql, (row_kind, col_kind)
+    for kind in kinds:
+        pd.testing.assert_frame_equal(
+            stats._published_trend_table(kind), stats._trend_table(kind, published)
+        )
+    assert stats._published_coverage_matrix(Kind.MODALITY, Kind.APPLICATION)["max"]
