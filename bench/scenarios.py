@@ -344,8 +344,14 @@ def search_figures(bench: Bench, choices: Choices) -> list[Figure]:
 def page_figures(bench: Bench, choices: Choices) -> list[Figure]:
     """The pages people browse, each as served again (counts and facets kept
     for the data generation) and as the first view after a write (the cache
-    emptied before each request)."""
+    and what each process keeps for the generation emptied before each request)."""
     from django.core.cache import cache
+
+    from taxonomy.cache import forget_in_process
+
+    def forget_everything() -> None:
+        cache.clear()
+        forget_in_process()
 
     node = f"/taxonomy/{choices.modality_kind_path}/"
     pages = [
@@ -365,7 +371,7 @@ def page_figures(bench: Bench, choices: Choices) -> list[Figure]:
                     f"{name}, first view after a write",
                     path,
                     repeat=repeat,
-                    before=cache.clear,
+                    before=forget_everything,
                 )
             )
     return figures

@@ -2,11 +2,13 @@
 
 A list narrowed only by taxonomy nodes and years is the intersection of a few of
 these sets, and its facet counts are the sizes of that intersection with each
-node's and year's set. Each set is a Python int used as a bitmap (bit i is the
+node's and year's set; the taxonomy's counts, the gap matrices (papers under
+two roots) and the trend tables (under a root, in a year) are sizes of
+intersections too. Each set is a Python int used as a bitmap (bit i is the
 paper with id i): intersecting two of 100,000 papers and counting the result
-takes a few microseconds, so the facets of such a list cost about a millisecond
-instead of a query that joins labels and papers. The sets are built once per
-data generation in each app process (taxonomy.cache.kept_in_process).
+takes a few microseconds, so each of these costs about a millisecond instead of
+a query that joins labels and papers. The sets are built once per data
+generation in each app process (taxonomy.cache.kept_in_process).
 """
 
 from __future__ import annotations
@@ -58,7 +60,11 @@ class PaperSets:
 
     def counts(self, selected: int) -> tuple[dict[int, int], dict[int | None, int]]:
         """({node id: papers}, {year: papers}) of the selection, zeros left out."""
-        return _sizes(self.under, selected), _sizes(self.years, selected)
+        return _sizes(self.under, selected), self.year_counts(selected)
+
+    def year_counts(self, selected: int) -> dict[int | None, int]:
+        """{year: papers} of the selection, zeros left out."""
+        return _sizes(self.years, selected)
 
 
 def _sizes(sets: dict, selected: int) -> dict:

@@ -78,13 +78,18 @@ def cached(name: str, compute: Callable[[str], T]) -> T:
     key = f"atlas:{name}:{current}"
     value = cache.get(key, MISSING)
     if value is MISSING:
-        token = _pinned.set({"using": using, "generation": current})
-        try:
-            value = compute(using)
-        finally:
-            _pinned.reset(token)
+        value = _compute_pinned(compute, using, current)
         cache.set(key, value, TIMEOUT_SECONDS)
     return value
+
+
+def _compute_pinned(compute: Callable[[str], T], using: str, current: int) -> T:
+    """compute(using), the cached reads inside it pinned to the same generation."""
+    token = _pinned.set({"using": using, "generation": current})
+    try:
+        return compute(using)
+    finally:
+        _pinned.reset(token)
 
 
 #: name -> ((database, generation), value): what kept_in_process holds.
@@ -99,11 +104,7 @@ def kept_in_process(name: str, compute: Callable[[str], T]) -> T:
     held = _in_process.get(name)
     if held is not None and held[0] == (using, current):
         return held[1]
-    token = _pinned.set({"using": using, "generation": current})
-    try:
-        value = compute(using)
-    finally:
-        _pinned.reset(token)
+    value = _compute_pinned(compute, using, current)
     _in_process[name] = ((using, current), value)
     return value
 

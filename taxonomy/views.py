@@ -9,7 +9,7 @@ from papers.filtersets import NODE_PARAMETERS
 from papers.selectors import node_paper_counts, paper_list
 from papers.views import listing
 from papers.views import selectors as pages
-from taxonomy.cache import OneGenerationMixin, cached_over
+from taxonomy.cache import OneGenerationMixin
 from taxonomy.models import Dataset, Kind, Node
 from taxonomy.selectors import (
     application_methods,
@@ -127,7 +127,7 @@ def _year_counts(browse: listing.Browse) -> list[tuple[int, int]]:
     """Papers per year of the node's list, kept for the current data generation."""
     if browse.page is None:  # refused filters: no papers
         return []
-    return cached_over("browse-years", browse.filterset.qs, pages.year_counts)
+    return listing.published_year_counts(browse.filterset)
 
 
 class DatasetView(DetailView):

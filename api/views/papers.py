@@ -182,14 +182,10 @@ class PaperViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         return self.paginator.get_paginated_response(data, extra)
 
     def _facets(self, filterset: PaperFilterSet) -> dict:
-        """Counts for the filtered papers: every published paper's are cached,
-        those of published papers narrowed by nodes and years come from the
-        published paper sets, any other set is counted by a query."""
-        if self.sees_drafts():
-            return paper_facets(filterset.qs)
-        if filterset.filters_nothing:
-            return paper_facets()
-        narrowing = filterset.nodes_and_years()
+        """Counts for the filtered papers: those of published papers narrowed
+        by nodes and years at most come from the published paper sets, any other
+        set (drafts included, or other filters) is counted by a query."""
+        narrowing = None if self.sees_drafts() else filterset.nodes_and_years()
         if narrowing is not None:
             return facets_within(*narrowing)
         return paper_facets(filterset.qs)

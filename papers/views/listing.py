@@ -14,7 +14,7 @@ from django.urls import reverse
 from papers.exports import EXPORT_FORMATS
 from papers.filtersets import NODE_PARAMETERS, ORDERING_CHOICES, PaperFilterSet
 from papers.models import Paper
-from papers.selectors import paper_facets
+from papers.selectors import facets_within, paper_facets, published_paper_sets
 from papers.views import selectors as pages
 from taxonomy.cache import cached_over
 from taxonomy.models import Kind, Provenance
@@ -65,11 +65,13 @@ class Browse:
 
 
 def browse(query: QueryDict, *, base, fixed: dict | None = None) -> Browse:
-    """Filter `base` by the query (plus `fixed` parameters that always apply).
+    """Filter `base`, published papers (paper_list()), by the query (plus
+    `fixed` parameters that always apply).
 
-    The count and facets of a filtered set are kept for the current data
-    generation under its SQL, so a list viewed again (by anyone: the set's
-    papers are published ones) is not counted again.
+    A set narrowed only by taxonomy nodes and years is counted from the
+    published paper sets (papers.paper_sets). Any other set's count and facets
+    are kept for the current data generation under its SQL, so a list viewed
+    again (by anyone: the set's papers are published ones) is not counted again.
     """
     data = query.copy()
     if data.get("ordering") == "relevance" and not data.get("q", "").strip():
@@ -82,7 +84,7 @@ def browse(query: QueryDict, *, base, fixed: dict | None = None) -> Browse:
         return Browse(filterset, None, 0, tidy, orderings=ORDERING_CHOICES)
     papers = filterset.qs
     paginator = Paginator(papers, PER_PAGE)
-    paginator.count = cached_over("browse-count", papers, lambda set_: set_.count())
+    paginator.count = published_count(filterset)
     page = paginator.get_page(query.get("page"))
     result = Browse(
         filterset,
@@ -92,39 +94,58 @@ def browse(query: QueryDict, *, base, fixed: dict | None = None) -> Browse:
         orderings=ORDERING_CHOICES,
         ordering=query.get("ordering", ""),
     )
-    _add_facets(result, data, papers, filterset.filters_nothing and not fixed)
+    _add_facets(result, data, filterset)
     result.active = _active_filters(query, result)
     result.exports = export_links(tidy_query(data, drop=("page",)))
     return result
 
 
-def facet_counts(papers, *, everything: bool = False) -> dict:
-    """Papers per node, dataset, venue and label provenance (one query each);
-    `everything` says the papers are all the published ones, whose node counts
-    are shared with the taxonomy tree."""
+def published_count(filterset: PaperFilterSet) -> int:
+    """How many published papers the (valid) filter set selects."""
+    narrowing = filterset.nodes_and_years()
+    if narrowing is not None:
+        return published_paper_sets().selection(*narrowing).bit_count()
+    return cached_over("browse-count", filterset.qs, lambda set_: set_.count())
+
+
+def published_node_facets(filterset: PaperFilterSet) -> dict[str, list[dict]]:
+    """paper_facets of the published papers the (valid) filter set selects."""
+    narrowing = filterset.nodes_and_years()
+    if narrowing is not None:
+        return facets_within(*narrowing)
+    return cached_over("browse-node-facets", filterset.qs, paper_facets)
+
+
+def published_year_counts(filterset: PaperFilterSet) -> list[tuple[int, int]]:
+    """pages.year_counts of the published papers the (valid) filter set selects."""
+    narrowing = filterset.nodes_and_years()
+    if narrowing is not None:
+        sets = published_paper_sets()
+        return pages.every_year(sets.year_counts(sets.selection(*narrowing)))
+    return cached_over("browse-years", filterset.qs, pages.year_counts)
+
+
+def _other_facets(papers) -> dict:
+    """Papers per dataset, venue and label provenance (one query each)."""
     return {
-        "nodes": paper_facets(None if everything else papers),
         "datasets": pages.dataset_facets(papers),
         "venues": pages.venue_facets(papers),
         "provenance": pages.provenance_facets(papers),
     }
 
 
-def _add_facets(result: Browse, data: QueryDict, papers, everything: bool) -> None:
-    found = cached_over(
-        "browse-facets",
-        papers,
-        lambda set_: facet_counts(set_, everything=everything),
-    )
+def _add_facets(result: Browse, data: QueryDict, filterset: PaperFilterSet) -> None:
+    found = cached_over("browse-facets", filterset.qs, _other_facets)
+    nodes = published_node_facets(filterset)
     for name, kind, label in FACET_KINDS:
         chosen = data.getlist(name)
-        counts = found["nodes"][kind]
+        counts = nodes[kind]
         if chosen:
             others = data.copy()
             others.pop(name)
-            base = Paper.objects.published()
-            rest = PaperFilterSet(others, queryset=base).qs
-            counts = cached_over("browse-node-facets", rest, paper_facets)[kind]
+            rest = PaperFilterSet(others, queryset=Paper.objects.published())
+            rest.is_valid()  # the same values, less one: valid as the whole was
+            counts = published_node_facets(rest)[kind]
         items = _tree_items(counts, chosen)
         is_open = bool(chosen) or kind != Kind.METHOD or len(items) < 12
         result.facets.append(

@@ -90,9 +90,16 @@ def year_counts(papers: QuerySet[Paper]) -> list[tuple[int, int]]:
         .annotate(n=Count("pk", distinct=True))
         .values_list("year", "n")
     )
-    if not rows:
+    return every_year(rows)
+
+
+def every_year(counts: dict[int | None, int]) -> list[tuple[int, int]]:
+    """(year, papers) from the first year to the last of counts, gaps as 0;
+    papers without a year left out."""
+    years = [year for year in counts if year is not None]
+    if not years:
         return []
-    return [(year, rows.get(year, 0)) for year in range(min(rows), max(rows) + 1)]
+    return [(year, counts.get(year, 0)) for year in range(min(years), max(years) + 1)]
 
 
 def node_page(*, kind: str, slug: str) -> Node:

@@ -17,6 +17,8 @@ from papers.selectors import (
     paper_facets,
     paper_list,
 )
+from papers.views import selectors as pages
+from papers.views.listing import published_count, published_year_counts
 from taxonomy.models import Dataset, Kind, Node, Provenance
 from taxonomy.selectors import taxonomy_map
 
@@ -85,6 +87,8 @@ def test_counts_from_the_sets_equal_the_sql_counts(varied_papers):
         assert narrowing is not None
         from_sets = facets_within(*narrowing)
         assert from_sets == paper_facets(papers.qs), papers.data
+        assert published_count(papers) == papers.qs.count()
+        assert published_year_counts(papers) == pages.year_counts(papers.qs)
         nonempty += any(year["count"] for year in from_sets["year"])
     assert nonempty > 10  # the queries select papers, not only empty sets
 
