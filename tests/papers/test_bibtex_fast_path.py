@@ -13,7 +13,8 @@ from papers.bibtex.latex import (
     pylatexenc_convert,
 )
 from papers.bibtex.names import format_name, format_name_in_full
-from papers.bibtex.records import PersonName
+from papers.bibtex.records import BibRecord, PersonName
+from papers.bibtex.write import _protect_word, _title
 
 LETTER_WORDS = ["ss", "ae", "AE", "oe", "o", "O", "l", "L", "i", "j", "aa", "AA", "dj"]
 PIECES = [
@@ -108,3 +109,17 @@ def test_plain_name_shortcut_writes_what_the_full_rules_write():
         shortcut_taken += not escaped
     # The shortcut (which escapes nothing) answers for a good share of them.
     assert shortcut_taken > 500
+
+
+TITLE_WORDS = ["Deep", "learning", "CNN", "iPhone", "(The", "x-Ray", "e.g.", "A", "of"]
+TITLE_WORDS += ["BERT-based", "3D", "word's", "VQA:", "ab_c", "R&D", "--", "Über", "aB"]
+
+
+def test_title_shortcut_writes_what_the_word_rules_write():
+    rng = random.Random(1234)
+    for _ in range(3000):
+        title = " ".join(rng.choice(TITLE_WORDS) for _ in range(rng.randint(1, 7)))
+        record = BibRecord(key="k", entry_type="article", title=title)
+        for esc in (escape, partial(escape, latex=False)):
+            expected = " ".join(_protect_word(word, esc) for word in title.split())
+            assert _title(record, esc) == expected, title
