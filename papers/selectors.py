@@ -94,7 +94,7 @@ def survey_paper() -> Paper | None:
 
 def node_paper_counts(papers: QuerySet[Paper] | None = None) -> dict[int, int]:
     """Papers per node, descendants included, over `papers` (default: published,
-    cached for the current data generation)."""
+    counted from the published paper sets)."""
     if papers is None:
         return _published_counts()[0]
     return _node_counts(papers)
@@ -253,11 +253,11 @@ FACET_KINDS = (Kind.MODALITY, Kind.APPLICATION, Kind.METHOD)
 
 
 def paper_facets(papers: QuerySet[Paper] | None = None) -> dict[str, list[dict]]:
-    """Counts of `papers` (default: every published paper, cached for the
-    current data generation) per modality, application, method (descendants
+    """Counts of `papers` (default: every published paper, counted from the
+    published paper sets) per modality, application, method (descendants
     included; every node listed, in tree order) and per year."""
     if papers is None:
-        return _facet_lists(taxonomy_map(), *_published_counts())
+        return facets_within([], None, None)
     taxonomy = taxonomy_map()
     return _facet_lists(taxonomy, *_counts(papers, taxonomy))
 
