@@ -19,6 +19,7 @@ from bibtexparser.model import (
 from papers.bibtex.build import build_record
 from papers.bibtex.identifiers import MONTH_MACROS, MONTH_NAMES
 from papers.bibtex.records import ParseProblem, ParseResult
+from papers.bibtex.scan import scan_blocks
 
 # Syntax errors are reported as ParseProblems; the library's own log lines
 # would only repeat them on stderr.
@@ -60,9 +61,11 @@ def parse_bibtex(data: bytes | str, *, max_bytes: int = 5_000_000) -> ParseResul
     text = _read_text(data, max_bytes, problems)
     if text is None:
         return ParseResult(records=[], problems=list(problems))
-    library = bibtexparser.parse_string(text, parse_stack=[])
+    blocks = scan_blocks(text)
+    if blocks is None:  # something unusual or wrong: bibtexparser words it
+        blocks = bibtexparser.parse_string(text, parse_stack=[]).blocks
     macros = {name: MONTH_NAMES[i] for i, name in enumerate(MONTH_MACROS)}
-    entries = _scan_blocks(library.blocks, macros, problems)
+    entries = _scan_blocks(blocks, macros, problems)
     _check_duplicate_keys(entries, problems)
     parents = _resolve_crossrefs(entries, problems)
     records = []
