@@ -2,10 +2,8 @@
 
 from django.conf import settings
 from django.contrib.postgres.search import (
-    CombinedSearchVector,
     SearchQuery,
     SearchRank,
-    SearchVector,
     SearchVectorField,
 )
 from django.db import connections
@@ -179,22 +177,11 @@ def paper_list_all() -> QuerySet[Paper]:
     )
 
 
-def search_vector() -> CombinedSearchVector:
-    """Title (weight A), abstract (B) and author names (C).
-
-    papers/migrations/0006 stores exactly this vector in the search_document
-    column on PostgreSQL (SearchDocument reads it).
-    """
-    return (
-        SearchVector("title", weight="A", config="english")
-        + SearchVector("abstract", weight="B", config="english")
-        + SearchVector("authors_text", weight="C", config="english")
-    )
-
-
 class SearchDocument(Expression):
     """The stored search_document column of papers (PostgreSQL only; not a
-    model field, see papers/migrations/0006), read from the query's paper table."""
+    model field: papers/migrations/0006 added it, 0012 defines it as the SQL
+    function papers_search_document of title, abstract and author names), read
+    from the query's paper table."""
 
     output_field = SearchVectorField()
 

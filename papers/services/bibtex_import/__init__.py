@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -27,13 +28,14 @@ from django.core.validators import (
     MaxValueValidator,
     MinValueValidator,
 )
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 from papers.bibtex import BibRecord, ParseProblem, is_field_name, parse_bibtex
 from papers.bibtex.matching import Decision, WorkIndex, plan_import
 from papers.bibtex.write import implied_protection
 from papers.models import Author, Paper, Status, Venue
 from papers.services.bibtex_import.lookup import UsedKeys, clean_key, database_works
+from papers.services.bibtex_import.search_documents import SearchDocuments
 from papers.services.bibtex_import.writing import NAME_PARTS, write_plan
 
 # Fields the import sets to values valid by construction; uniqueness is checked
@@ -105,19 +107,42 @@ def bibtex_import(
     notify("parsed", len(parsed.records), len(parsed.records))
     report = ImportReport(problems=list(parsed.problems))
     records, skipped = _split_volumes(parsed.records, parsed.crossref_parents)
-    plan = _plan(records, skipped, report, notify)
-    report.entries = _outcomes(plan, report.problems)
-    if report.ok and not dry_run:
-        try:
-            _write(plan, actor=actor, notify=notify)
-        except ImportConflict as error:
-            message = (
-                f"the database changed during the import, nothing was written: {error}"
-            )
-            report.problems.append(ParseProblem(key=None, line=None, message=message))
-        else:
-            report.written = True
+    ahead = not dry_run and not report.problems
+    with _documents_ahead(records if ahead else []) as documents:
+        plan = _plan(records, skipped, report, notify)
+        report.entries = _outcomes(plan, report.problems)
+        if report.ok and not dry_run:
+            try:
+                _write(plan, actor=actor, notify=notify, documents=documents)
+            except ImportConflict as error:
+                message = (
+                    "the database changed during the import, nothing was "
+                    f"written: {error}"
+                )
+                problem = ParseProblem(key=None, line=None, message=message)
+                report.problems.append(problem)
+            else:
+                report.written = True
     return report
+
+
+#: From how many entries an import computes search documents ahead.
+DOCUMENTS_AHEAD_FROM = 500
+
+
+def _documents_ahead(records: list[BibRecord]):
+    """SearchDocuments for the records of a large import on PostgreSQL, else
+    nothing (each paper's document is then computed as its row is inserted)."""
+    if connection.vendor != "postgresql" or len(records) < DOCUMENTS_AHEAD_FROM:
+        return nullcontext()
+    return SearchDocuments(
+        [(r.title, r.abstract, authors_text(r.authors)) for r in records]
+    )
+
+
+def authors_text(authors) -> str:
+    """The paper's authors_text: the names as displayed, separated by "; "."""
+    return "; ".join(name.display for name in authors)
 
 
 def _split_volumes(records: list[BibRecord], parents: set[str]):
@@ -168,7 +193,7 @@ def _new_paper(decision: Decision, problems: list[ParseProblem]) -> dict | None:
         "extra": dict(record.extra),
         "status": Status.PUBLISHED.value,
         "provenance": {"source": "BibTeX import", "entry": record.key},
-        "authors_text": "; ".join(name.display for name in record.authors),
+        "authors_text": authors_text(record.authors),
     }
     messages = _author_errors(record) + _venue_errors(record)
     if not _surely_valid(values):
@@ -326,13 +351,22 @@ class ImportConflict(Exception):
     """The database changed under the import (a concurrent write); nothing stayed."""
 
 
-def _write(plan: _Plan, *, actor: Any, notify: Progress) -> None:
+def _write(
+    plan: _Plan, *, actor: Any, notify: Progress, documents: SearchDocuments | None
+) -> None:
     """Write the whole plan in one transaction, or nothing."""
     created = [d for d in plan.decisions if d.outcome == "created"]
     updated = [d for d in plan.decisions if d.outcome == "updated"]
     papers = [plan.papers[id(d)] for d in created]
     try:
         with transaction.atomic():
-            write_plan(created, papers, updated, actor=actor, notify=notify)
+            write_plan(
+                created,
+                papers,
+                updated,
+                actor=actor,
+                notify=notify,
+                documents=documents,
+            )
     except DatabaseError as error:
         raise ImportConflict(str(error)) from error

@@ -31,6 +31,7 @@ from papers.models import (
     VenueKind,
 )
 from papers.services.bibtex_import.lookup import BATCH, chunks
+from papers.services.bibtex_import.search_documents import SearchDocuments
 from taxonomy.models import Kind, Node, Provenance
 
 NAME_PARTS = ("given", "von", "family", "suffix")
@@ -54,9 +55,11 @@ def write_plan(
     *,
     actor: Any,
     notify: Callable[[str, int, int], None],
+    documents: SearchDocuments | None = None,
 ) -> None:
     """Create the new papers (rows of field values) with their relations and
-    update the known ones."""
+    update the known ones; on PostgreSQL the papers bring the search
+    documents computed ahead, if any."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     records = [decision.record for decision in created]
     venues = _venues(records, user)
@@ -65,7 +68,8 @@ def write_plan(
         paper["venue_id"] = venues.get(record.venue.lower())
     for start in range(0, len(papers), BATCH):
         batch = papers[start : start + BATCH]
-        for paper, pk in zip(batch, insert_rows(Paper, batch), strict=True):
+        ids = insert_rows(Paper, batch, _search_documents(batch, documents))
+        for paper, pk in zip(batch, ids, strict=True):
             paper["id"] = pk
         notify("written", min(start + BATCH, len(papers)), len(papers))
     _create_authorships(records, papers, authors)
@@ -78,6 +82,19 @@ def write_plan(
     _update_known(updated, actor)
 
 
+def _search_documents(
+    papers: list[dict], documents: SearchDocuments | None
+) -> dict[str, list] | None:
+    if documents is None:
+        return None
+    return {
+        "search_document": [
+            documents.document(p["title"], p["abstract"], p["authors_text"])
+            for p in papers
+        ]
+    }
+
+
 def _paper_repr(paper: dict) -> str:
     """str() of the Paper the row becomes."""
     title, year = paper["title"], paper.get("year")
@@ -88,12 +105,15 @@ def _logged_fields(paper: dict) -> dict:
     return {name: [None, paper.get(name)] for name in _LOGGED_FIELDS}
 
 
-def insert_rows(model: type[Model], rows: list[dict]) -> list[int]:
+def insert_rows(
+    model: type[Model], rows: list[dict], columns: dict[str, list] | None = None
+) -> list[int]:
     """Insert rows (field attname -> value; other fields take their defaults)
     and return their ids, in order.
 
     On PostgreSQL the ids are drawn from the table's sequence and the rows sent
-    with COPY; elsewhere they go through bulk_create.
+    with COPY, with any ``columns`` that are not model fields (name -> one value
+    per row); elsewhere they go through bulk_create.
     """
     if not rows:
         return []
@@ -104,7 +124,9 @@ def insert_rows(model: type[Model], rows: list[dict]) -> list[int]:
     meta, quote = model._meta, connection.ops.quote_name
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     defaults = _defaults(fields)
-    columns = ", ".join(quote(f.column) for f in [meta.pk, *fields])
+    more = columns or {}
+    names = [f.column for f in [meta.pk, *fields]] + list(more)
+    values_of_more = list(zip(*more.values(), strict=True)) or [()] * len(rows)
     with connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s))"
@@ -112,15 +134,17 @@ def insert_rows(model: type[Model], rows: list[dict]) -> list[int]:
             [meta.db_table, meta.pk.column, len(rows)],
         )
         ids = [pk for (pk,) in cursor.fetchall()]
-        sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+        listed = ", ".join(quote(name) for name in names)
+        sql = f"COPY {quote(meta.db_table)} ({listed}) FROM STDIN"
         with cursor.cursor.copy(sql) as copy:
-            for pk, row in zip(ids, rows, strict=True):
+            for pk, row, extra in zip(ids, rows, values_of_more, strict=True):
                 copy.write_row(
                     [pk]
                     + [
                         prepare(row[name]) if name in row else default
                         for name, prepare, default in defaults
                     ]
+                    + list(extra)
                 )
     return ids
 

@@ -1,0 +1,94 @@
+"""PostgreSQL's search document: one SQL function, kept by a trigger, and
+computed ahead on a second connection by large imports."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from papers import selectors
+from papers.models import Paper
+from papers.services import bibtex_import as importing
+from papers.services.bibtex_import import search_documents
+
+pytestmark = pytest.mark.usefixtures("postgres_only")
+
+
+def entries(count: int) -> str:
+    return "\n".join(
+        f'@article{{ahead{i},\n  author = {{Nakamura, Aiko and M{{\\"u}}ller, Jo}},\n'
+        f"  title = {{Gated fusion of radar and lidar number {i}}},\n"
+        f"  journal = {{Sensor Letters}},\n  year = {{{2000 + i % 20}}},\n"
+        f"  abstract = {{Radar returns and point clouds, aligned in case {i}.}},\n}}"
+        for i in range(count)
+    )
+
+
+def stale_documents() -> int:
+    """Papers whose stored document is not the function's value of their texts."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM papers_paper WHERE search_document IS DISTINCT"
+            " FROM papers_search_document(title, abstract, authors_text)"
+        )
+        return cursor.fetchone()[0]
+
+
+def search(text: str) -> set[str]:
+    found = selectors.paper_search(Paper.objects.all(), text)
+    return set(found.values_list("citation_key", flat=True))
+
+
+def test_an_orm_insert_and_an_update_of_the_texts_keep_the_document(survey):
+    paper = Paper.objects.create(citation_key="kept2026", title="Sonar captioning")
+    assert search("sonar") == {"kept2026"}
+    paper.title = "Thermal captioning"
+    paper.save()
+    Paper.objects.filter(pk=paper.pk).update(abstract="Infrared frames.")
+    assert search("sonar") == set()
+    assert search("thermal infrared") == {"kept2026"}
+    assert stale_documents() == 0
+
+
+@pytest.fixture
+def ahead(monkeypatch):
+    """Documents computed ahead from three entries on, two per chunk, and a
+    record of the threads that computed them."""
+    monkeypatch.setattr(importing, "DOCUMENTS_AHEAD_FROM", 3)
+    monkeypatch.setattr(search_documents, "CHUNK", 2)
+    started = []
+    original = search_documents.SearchDocuments._compute
+
+    def compute(self):
+        started.append(threading.current_thread().name)
+        original(self)
+
+    monkeypatch.setattr(search_documents.SearchDocuments, "_compute", compute)
+    return started
+
+
+def test_a_large_import_brings_the_documents_computed_ahead(ahead):
+    report = importing.bibtex_import(data=entries(7), actor=None)
+    assert report.written and report.counts["created"] == 7
+    assert ahead == ["search-documents"]
+    assert stale_documents() == 0
+    assert search("lidar") == {f"ahead{i}" for i in range(7)}
+    assert search('"number 5"') == {"ahead5"}
+    assert not [t for t in threading.enumerate() if t.name == "search-documents"]
+
+
+def test_a_dry_run_or_a_file_with_problems_computes_nothing_ahead(ahead):
+    assert not importing.bibtex_import(
+        data=entries(7), actor=None, dry_run=True
+    ).written
+    broken = entries(7) + "\n@article{broken, title = {x}"
+    assert not importing.bibtex_import(data=broken, actor=None).written
+    assert ahead == []
+
+
+def test_when_the_second_connection_fails_the_trigger_computes_them(ahead, monkeypatch):
+    monkeypatch.setattr(search_documents, "_SQL", "SELECT no_such_function()")
+    report = importing.bibtex_import(data=entries(5), actor=None)
+    assert report.written and ahead == ["search-documents"]
+    assert stale_documents() == 0
+    assert search("radar") == {f"ahead{i}" for i in range(5)}
