@@ -75,16 +75,13 @@ def _rows_with_arrays(
         .values_list(*_PAPER_COLUMNS, *relations)
         .iterator(chunk_size=chunk_size)
     )
-    names: dict[tuple, PersonName] = {}
     # In a transaction the cursor is not WITH HOLD, so PostgreSQL computes each
     # chunk when it is fetched (outside one, it computes them all at the first).
     with transaction.atomic(using=papers.db):
         ahead = _read_ahead(rows, chunk_size, connections[papers.db])
         try:
             for row in ahead:
-                if len(names) > _NAMES_KEPT:
-                    names.clear()
-                people = tuple(_person(names, tuple(parts)) for parts in row[20])
+                people = tuple(map(PersonName._make, row[20]))
                 yield ExportRow(
                     record=_record(row, people),
                     cite_count=row[18],
@@ -145,8 +142,6 @@ def _read_ahead(rows: Iterator[tuple], chunk_size: int, connection) -> Iterator[
 #: Labels in their model's order, nodes at the same position under different
 #: parents in the order they were labelled.
 _LABEL_ORDER = (*Label._meta.ordering, "pk")
-#: Distinct names kept as one object each while reading (a bound on memory).
-_NAMES_KEPT = 4096
 
 
 def _array(model, columns: tuple[str, ...], *order: str) -> ArraySubquery:
@@ -159,14 +154,6 @@ def _array(model, columns: tuple[str, ...], *order: str) -> ArraySubquery:
     )
     related = model.objects.filter(paper_id=OuterRef("pk")).order_by(*order)
     return ArraySubquery(related.values_list(row))
-
-
-def _person(names: dict[tuple, PersonName], parts: tuple) -> PersonName:
-    """One object per distinct name (given, family, von, suffix)."""
-    name = names.get(parts)
-    if name is None:
-        name = names[parts] = PersonName(*parts)
-    return name
 
 
 def _rows_by_chunk(
@@ -232,16 +219,15 @@ def _record(row: tuple, authors: tuple[PersonName, ...]) -> BibRecord:
 
 
 def _authors(ids: list[int]) -> dict[int, tuple[PersonName, ...]]:
-    """Each paper's authors in order; a name met twice in the chunk is one object."""
+    """Each paper's authors in order."""
     rows = (
         Authorship.objects.filter(paper_id__in=ids)
         .order_by("paper_id", "position")
         .values_list("paper_id", *_NAME_COLUMNS)
     )
-    names: dict[tuple, PersonName] = {}
     found: dict[int, list[PersonName]] = defaultdict(list)
     for paper_id, *parts in rows:
-        found[paper_id].append(_person(names, tuple(parts)))
+        found[paper_id].append(PersonName._make(parts))
     return {pk: tuple(people) for pk, people in found.items()}
 
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class PersonName:
-    """One author or editor, split the BibTeX way into its four parts."""
+class PersonName(NamedTuple):
+    """One author or editor, split the BibTeX way into its four parts.
+
+    A named tuple: exports meet hundreds of thousands of names, and a tuple is
+    made and hashed (as a memo key) in C.
+    """
 
     given: str = ""
     family: str = ""
@@ -33,7 +37,7 @@ class PersonName:
         return format_name(self)
 
 
-@dataclass
+@dataclass(slots=True)
 class BibRecord:
     """One bibliography entry with Unicode values; see the field comments."""
 
