@@ -14,9 +14,15 @@ _COMMA = re.compile(",")
 _WORD_SEPARATOR = re.compile(r"[\s~]+")
 #: One word of ASCII letters, single inner . ' or - allowed ("O'Neil", "J.").
 _PLAIN_WORD = r"[A-Za-z]+(?:[.'-][A-Za-z]+)*\.?"
-_PLAIN_FAMILY = re.compile(_PLAIN_WORD)
-_PLAIN_GIVEN = re.compile(rf"{_PLAIN_WORD}(?: {_PLAIN_WORD})*")
-_BRACED_WORDS = frozenset({"and", "others"})
+#: "Family" or "Family, Given names" of plain words, where the family name is
+#: not "and" or "others" and no given name is "and" (any case): such a name is
+#: written as it is.
+_PLAIN_FAMILY = re.compile(rf"(?!(?i:and|others)$){_PLAIN_WORD}")
+_NOT_AND = r"(?!(?i:and)(?: |$))"
+_PLAIN_NAME = re.compile(
+    rf"(?!(?i:and|others),){_PLAIN_WORD}"
+    rf", {_NOT_AND}{_PLAIN_WORD}(?: {_NOT_AND}{_PLAIN_WORD})*"
+)
 
 
 def _depth_zero_splits(value: str, pattern: re.Pattern[str]) -> list[str]:
@@ -124,16 +130,15 @@ def format_name(name: PersonName, escape: Callable[[str], str] = str) -> str:
     Braces are added wherever reading the name back would otherwise split it
     differently (corporate names, lower-case words inside a family name, commas).
     """
-    family, given = name.family, name.given
-    if (
-        not (name.von or name.suffix)
-        and _PLAIN_FAMILY.fullmatch(family)
-        and (not given or _PLAIN_GIVEN.fullmatch(given))
-        and family.lower() not in _BRACED_WORDS
-        and "and" not in given.lower().split(" ")
-    ):
+    given, family, von, suffix = name
+    if not (von or suffix):
         # Most names: letters only, nothing to brace or escape.
-        return f"{family}, {given}" if given else family
+        if given:
+            text = f"{family}, {given}"
+            if _PLAIN_NAME.fullmatch(text):
+                return text
+        elif _PLAIN_FAMILY.fullmatch(family):
+            return family
     return format_name_in_full(name, escape)
 
 

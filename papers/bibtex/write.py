@@ -62,11 +62,16 @@ def _entry(record: BibRecord, encoding: str, seen: dict[PersonName | str, str]) 
         raise ValueError(f"encoding must be one of {_ENCODINGS}, not {encoding!r}")
     if not _KEY.fullmatch(record.key):
         raise ValueError(f"cannot write the citation key {record.key!r} to BibTeX")
-    if not _ENTRY_TYPE.fullmatch(record.entry_type):
-        raise ValueError(f"cannot write the entry type {record.entry_type!r}")
+    if record.entry_type not in _CHECKED_TYPES:
+        if not _ENTRY_TYPE.fullmatch(record.entry_type):
+            raise ValueError(f"cannot write the entry type {record.entry_type!r}")
+        _CHECKED_TYPES.add(record.entry_type)
     esc = _escape_latex if encoding == "latex" else _escape_unicode
-    lines = [f"  {name} = {value}," for name, value in _fields(record, esc, seen)]
-    return f"@{record.entry_type}{{{record.key},\n" + "\n".join(lines) + "\n}\n"
+    return f"@{record.entry_type}{{{record.key},\n{_fields(record, esc, seen)}}}\n"
+
+
+#: Entry types found writable (a handful in any bibliography).
+_CHECKED_TYPES: set[str] = set()
 
 
 def _escape_latex(text: str, dashes: bool = True) -> str:
@@ -77,38 +82,42 @@ def _escape_unicode(text: str, dashes: bool = True) -> str:
     return escape(text, latex=False, dashes=dashes)
 
 
-def _fields(record: BibRecord, esc, seen: dict) -> list[tuple[str, str]]:
-    """(name, written value) pairs in the conventional order."""
+def _fields(record: BibRecord, esc, seen: dict) -> str:
+    """The entry's field lines ("  name = {value},"), in the conventional order."""
     extra = _writable_extra(record) if record.extra else {}
-    fields = []
-    add = fields.append
+    lines = []
+    add = lines.append
     if record.authors or record.et_al:
-        add(("author", _braced(_authors(record, esc, seen))))
-    add(("title", _braced(_title(record, esc))))
+        add(f"  author = {{{_authors(record, esc, seen).strip()}}},\n")
+    add(f"  title = {{{_title(record, esc).strip()}}},\n")
     venue_field = _venue_field(record)
     if venue_field:
         extra.pop(venue_field, None)
-        add((venue_field, _repeated(record.venue, esc, seen)))
+        add(f"  {venue_field} = {_repeated(record.venue, esc, seen)},\n")
     if extra:
-        fields += _extra_fields(extra, _HEAD, esc)
-    fields += _date(record)
+        lines += _lines(_extra_fields(extra, _HEAD, esc))
+    lines += _lines(_date(record))
     # A value of whitespace only is no value (str.strip() as collapse() does).
     if record.volume.strip():
-        add(("volume", _repeated(record.volume, esc, seen)))
+        add(f"  volume = {_repeated(record.volume, esc, seen)},\n")
     if record.number.strip():
-        add(("number", _repeated(record.number, esc, seen)))
+        add(f"  number = {_repeated(record.number, esc, seen)},\n")
     if record.pages.strip():
-        add(("pages", _braced(esc(record.pages, False))))
+        add(f"  pages = {{{esc(record.pages, False).strip()}}},\n")
     if record.publisher.strip():
-        add(("publisher", _repeated(record.publisher, esc, seen)))
+        add(f"  publisher = {_repeated(record.publisher, esc, seen)},\n")
     if extra:
-        fields += _extra_fields(extra, _TAIL, esc)
-    fields += _identifiers(record, extra, esc)
+        lines += _lines(_extra_fields(extra, _TAIL, esc))
+    lines += _lines(_identifiers(record, extra, esc))
     if extra:
-        fields += _extra_fields(extra, sorted(extra), esc)
+        lines += _lines(_extra_fields(extra, sorted(extra), esc))
     if record.abstract.strip():
-        add(("abstract", _braced(esc(record.abstract))))
-    return fields
+        add(f"  abstract = {{{esc(record.abstract).strip()}}},\n")
+    return "".join(lines)
+
+
+def _lines(fields: list[tuple[str, str]]) -> list[str]:
+    return [f"  {name} = {value},\n" for name, value in fields]
 
 
 def _repeated(value: str, esc, seen: dict[PersonName | str, str]) -> str:
