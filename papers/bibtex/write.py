@@ -15,6 +15,8 @@ _ENCODINGS = ("latex", "unicode")
 _KEY = re.compile(r"[^\s,{}()=\"#%'\\~]+")
 _ENTRY_TYPE = re.compile(r"[a-z][a-z0-9_-]*")
 _WORD = re.compile(r"[^\s]+")
+#: A value verbatim() leaves as it is: no whitespace (any kind), backslash or brace.
+_PLAIN_VERBATIM = re.compile(r"[^\s\\{}]+")
 #: A whole word (of an ASCII title) with a capital letter past its first character.
 _INNER_CAPITAL = re.compile(r"(?<!\S)(?=\S*?\S[A-Z])\S++")
 _WORD_CORE = re.compile(r"^([\W_]*)(.*?)([\W_]*)$", re.DOTALL)
@@ -175,6 +177,8 @@ def _value(name: str, value: str, esc) -> str:
 
 def verbatim(value: str) -> str:
     """A URL-like value, percent-encoding the characters that could break the file."""
+    if _PLAIN_VERBATIM.fullmatch(value):
+        return value  # most DOIs and URLs: nothing to collapse or encode
     text = collapse(value).replace("\\", "%5C").replace(" ", "%20")
     return text.replace("{", "%7B").replace("}", "%7D")
 

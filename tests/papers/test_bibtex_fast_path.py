@@ -14,7 +14,7 @@ from papers.bibtex.latex import (
 )
 from papers.bibtex.names import format_name, format_name_in_full
 from papers.bibtex.records import BibRecord, PersonName
-from papers.bibtex.write import _protect_word, _title
+from papers.bibtex.write import _protect_word, _title, verbatim
 
 LETTER_WORDS = ["ss", "ae", "AE", "oe", "o", "O", "l", "L", "i", "j", "aa", "AA", "dj"]
 PIECES = [
@@ -123,3 +123,15 @@ def test_title_shortcut_writes_what_the_word_rules_write():
         for esc in (escape, partial(escape, latex=False)):
             expected = " ".join(_protect_word(word, esc) for word in title.split())
             assert _title(record, esc) == expected, title
+
+
+VERBATIM_PIECES = ["10.1/x", "https://a.org/b?c=d&e", " ", "\xa0", "\u2003", "\n", "\t"]
+VERBATIM_PIECES += ["\\", "{", "}", "%7B", "ü", "-", "_", "~"]
+
+
+def test_verbatim_shortcut_writes_what_the_full_rules_write():
+    rng = random.Random(99)
+    for _ in range(3000):
+        value = "".join(rng.choice(VERBATIM_PIECES) for _ in range(rng.randint(1, 5)))
+        expected = collapse(value).replace("\\", "%5C").replace(" ", "%20")
+        assert verbatim(value) == expected.replace("{", "%7B").replace("}", "%7D")
