@@ -90,8 +90,8 @@ def _fields(record: BibRecord, esc, seen: dict) -> str:
     lines = []
     add = lines.append
     if record.authors or record.et_al:
-        add(f"  author = {{{_authors(record, esc, seen).strip()}}},\n")
-    add(f"  title = {{{_title(record, esc).strip()}}},\n")
+        add(f"  author = {_braced(_authors(record, esc, seen))},\n")
+    add(f"  title = {_braced(_title(record, esc))},\n")
     venue_field = _venue_field(record)
     if venue_field:
         extra.pop(venue_field, None)
@@ -105,7 +105,7 @@ def _fields(record: BibRecord, esc, seen: dict) -> str:
     if record.number.strip():
         add(f"  number = {_repeated(record.number, esc, seen)},\n")
     if record.pages.strip():
-        add(f"  pages = {{{esc(record.pages, False).strip()}}},\n")
+        add(f"  pages = {_braced(esc(record.pages, False))},\n")
     if record.publisher.strip():
         add(f"  publisher = {_repeated(record.publisher, esc, seen)},\n")
     if extra:
@@ -114,7 +114,7 @@ def _fields(record: BibRecord, esc, seen: dict) -> str:
     if extra:
         lines += _lines(_extra_fields(extra, sorted(extra), esc))
     if record.abstract.strip():
-        add(f"  abstract = {{{esc(record.abstract).strip()}}},\n")
+        add(f"  abstract = {_braced(esc(record.abstract))},\n")
     return "".join(lines)
 
 
