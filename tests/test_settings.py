@@ -87,3 +87,16 @@ def test_development_settings_fail_the_deployment_checklist():
     )
     assert result.returncode != 0
     assert "SECURE_SSL_REDIRECT" in result.stderr
+
+
+def test_postgresql_connections_plan_short_queries_without_jit_or_parallel_workers(
+    postgres_only,
+):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        jit = cursor.fetchone()[0]
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        workers = cursor.fetchone()[0]
+    assert (jit, workers) == ("off", "0")
