@@ -7,6 +7,7 @@ from papers.models import (
     Author,
     Authorship,
     Citation,
+    CitationKeyAlias,
     Label,
     Paper,
     Result,
@@ -46,6 +47,41 @@ def paper_page_columns(papers: QuerySet[Paper]) -> QuerySet:
     return papers.values(*LIST_COLUMNS, *keys)
 
 
+#: The columns of a paper's detail: a list row's and the rest of the record.
+DETAIL_COLUMNS = (
+    *LIST_COLUMNS, "title_protected", "abstract", "published_on", "volume",
+    "number", "pages", "publisher", "url", "extra", "confidence",
+    "survey_inclusion", "provenance", "version", "created", "updated",
+)  # fmt: skip
+
+
+def paper_detail_values(*, include_drafts: bool, key: str) -> dict | None:
+    """The paper with this citation key as plain values, or None if there is none
+    (or it is a draft the reader may not see): its columns with the citation
+    counts, and under "relations" its authors and labels (as in
+    paper_list_relations), dataset (slug, name) pairs and former keys; five
+    queries, no model objects built."""
+    papers = Paper.objects.all() if include_drafts else Paper.objects.published()
+    found = list(
+        papers.filter(citation_key=key)
+        .annotate(**citation_counts())
+        .values(*DETAIL_COLUMNS, "reference_count", "cited_by_count")[:1]
+    )
+    if not found:
+        return None
+    paper = found[0]
+    authors, labels = paper_list_relations([paper["id"]])
+    datasets = Dataset.objects.filter(papers=paper["id"]).order_by("name", "slug")
+    aliases = CitationKeyAlias.objects.filter(paper=paper["id"]).order_by("key")
+    paper["relations"] = {
+        "authors": authors[paper["id"]],
+        "labels": labels[paper["id"]],
+        "datasets": list(datasets.values_list("slug", "name")),
+        "former_keys": list(aliases.values_list("key", flat=True)),
+    }
+    return paper
+
+
 def paper_list_relations(paper_ids: list[int]) -> tuple[dict, dict]:
     """The authors (in order) and the labels of these papers as plain values,
     {paper id: [row, ...]}, in two queries and without building model objects.
@@ -82,15 +118,6 @@ _LABELS_SQL = (
     f" FROM {Label._meta.db_table} l JOIN {Node._meta.db_table} n ON n.id = l.node_id"
     " WHERE l.paper_id IN ({ids}) ORDER BY n.kind, n.position, l.id"
 )
-
-
-def api_paper_detail(*, include_drafts: bool) -> QuerySet[Paper]:
-    """Papers with everything the detail shows; `.get(citation_key=...)` one."""
-    return (
-        api_papers(include_drafts=include_drafts)
-        .prefetch_related("datasets", "key_aliases")
-        .annotate(**citation_counts())
-    )
 
 
 def author_list() -> QuerySet[Author]:

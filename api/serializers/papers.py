@@ -2,6 +2,7 @@
 
 from urllib.parse import quote
 
+from django.urls import reverse as django_reverse
 from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -141,6 +142,54 @@ class PaperDetailSerializer(PaperListSerializer):
         request = self.context.get("request")
         path = paper.get_absolute_url()
         return request.build_absolute_uri(path) if request else path
+
+
+class PaperDetailRows(PaperListRows):
+    """A paper's detail in PaperDetailSerializer's shape, built from plain values
+    (api.selectors.paper_detail_values) like the list's rows, with the same
+    output (tests/api/test_list_rows.py)."""
+
+    _date = serializers.DateField()
+    _moment = serializers.DateTimeField()
+
+    def __init__(self, request, format: str | None = None):
+        super().__init__(request, format)
+        self.request = request
+        self.dataset = reverse(
+            "api:dataset-detail", kwargs={"slug": MARK}, request=request, format=format
+        )
+        self.page = django_reverse("papers:detail", kwargs={"key": MARK})
+
+    def detail(self, paper: dict) -> dict:
+        relations = paper["relations"]
+        key = quote(paper["citation_key"], URL_SAFE)
+        page = self.page.replace(MARK, key)
+        return {
+            **self.row(paper, relations["authors"], relations["labels"]),
+            "title_protected": paper["title_protected"],
+            "abstract": paper["abstract"],
+            "published_on": self._date.to_representation(paper["published_on"]),
+            "volume": paper["volume"],
+            "number": paper["number"],
+            "pages": paper["pages"],
+            "publisher": paper["publisher"],
+            "external_url": paper["url"],
+            "html_url": self.request.build_absolute_uri(page) if self.request else page,
+            "extra": paper["extra"],
+            "confidence": paper["confidence"],
+            "survey_inclusion": paper["survey_inclusion"],
+            "metadata_provenance": paper["provenance"],
+            "datasets": [
+                {"url": self.dataset.replace(MARK, slug), "slug": slug, "name": name}
+                for slug, name in relations["datasets"]
+            ],
+            "reference_count": paper["reference_count"],
+            "cited_by_count": paper["cited_by_count"],
+            "former_keys": relations["former_keys"],
+            "version": paper["version"],
+            "created": self._moment.to_representation(paper["created"]),
+            "updated": self._moment.to_representation(paper["updated"]),
+        }
 
 
 @extend_schema_field(

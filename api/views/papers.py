@@ -22,12 +22,13 @@ from api.permissions import CuratorWritesOrReadOnly
 from api.renderers import EXPORT_RENDERERS, export_format
 from api.schema import CSL_JSON
 from api.selectors import (
-    api_paper_detail,
     api_paper_rows,
+    paper_detail_values,
     paper_list_relations,
     paper_page_columns,
 )
 from api.serializers.papers import (
+    PaperDetailRows,
     PaperDetailSerializer,
     PaperListRows,
     PaperListSerializer,
@@ -136,9 +137,8 @@ class PaperViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         return [JSONRenderer()]
 
     def get_queryset(self):
-        if self.action == "list":
-            return api_paper_rows(include_drafts=self.sees_drafts())
-        return api_paper_detail(include_drafts=self.sees_drafts())
+        # Reads of one paper go through paper_detail_values.
+        return api_paper_rows(include_drafts=self.sees_drafts())
 
     def get_serializer_class(self):
         return {
@@ -191,21 +191,23 @@ class PaperViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         return paper_facets(filterset.qs)
 
     def retrieve(self, request, *args, **kwargs):
-        paper = self._paper(redirect=True)
-        if isinstance(paper, HttpResponsePermanentRedirect):
-            return paper
+        paper = paper_detail_values(
+            include_drafts=self.sees_drafts(), key=self.kwargs["key"]
+        )
+        if paper is None:
+            return self._former_key(redirect=True)
         fmt = export_format(request)
         if fmt is not None:
             return self._export(
-                Paper.objects.filter(pk=paper.pk), fmt, paper.citation_key
+                Paper.objects.filter(pk=paper["id"]), fmt, paper["citation_key"]
             )
-        return Response(self._detail(paper))
+        return Response(PaperDetailRows(request, self.format_kwarg).detail(paper))
 
     def create(self, request, *args, **kwargs):
         serializer = PaperWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         paper = paper_create(actor=request.user, data=serializer.service_data())
-        body = self._detail(self._fresh(paper))
+        body = self._detail(paper)
         return Response(
             body, status=status.HTTP_201_CREATED, headers={"Location": str(body["url"])}
         )
@@ -223,7 +225,7 @@ class PaperViewSet(StrictQueryMixin, viewsets.ModelViewSet):
             expected_version=version,
             data=serializer.service_data(),
         )
-        return Response(self._detail(self._fresh(paper)))
+        return Response(self._detail(paper))
 
     def destroy(self, request, *args, **kwargs):
         paper = self._paper()
@@ -232,19 +234,23 @@ class PaperViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    def _fresh(self, paper: Paper) -> Paper:
-        return api_paper_detail(include_drafts=True).get(pk=paper.pk)
-
     def _detail(self, paper: Paper) -> dict:
-        return PaperDetailSerializer(paper, context=self.get_serializer_context()).data
+        """The detail of a paper just written, as it now stands."""
+        fresh = paper_detail_values(include_drafts=True, key=paper.citation_key)
+        return PaperDetailRows(self.request, self.format_kwarg).detail(fresh)
 
-    def _paper(self, redirect: bool = False):
-        """The paper named in the URL; a former key redirects (reads) or 404s."""
+    def _paper(self):
+        """The paper named in the URL, for a change; a former key 404s."""
+        paper = self.get_queryset().filter(citation_key=self.kwargs["key"]).first()
+        if paper is None:
+            self._former_key(redirect=False)
+        self.check_object_permissions(self.request, paper)
+        return paper
+
+    def _former_key(self, redirect: bool) -> HttpResponsePermanentRedirect:
+        """The redirect from a former key to the paper's page (reads), or a 404
+        telling the paper's key (changes) or that there is no such paper."""
         key = self.kwargs["key"]
-        paper = self.get_queryset().filter(citation_key=key).first()
-        if paper is not None:
-            self.check_object_permissions(self.request, paper)
-            return paper
         alias = CitationKeyAlias.objects.filter(key=key).select_related("paper").first()
         visible = alias is not None and (
             self.sees_drafts() or alias.paper.status == Status.PUBLISHED
