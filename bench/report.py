@@ -8,14 +8,15 @@ from bench.soak import RSS_GROWTH_LIMIT, render_soak
 #: Why a goal is missed, from the plans (EXPLAIN ANALYZE) and profiles of the
 #: slow requests at 100,000 papers; shown next to a missed goal only.
 REASONS = {
-    "list": "4 queries: the page itself about 5 ms in EXPLAIN ANALYZE (it walks "
-    "the year range newest first and checks two label conditions per paper), "
-    "authors and labels under 1 ms each; the rest, about 12 ms, is Python "
-    "(Django, DRF, django-filter). Timings on this machine vary by up to 2x "
-    "between runs (bare bibtexparser parsing took 0.8 to 1.6 s for the same "
-    "file), and the p95 follows.",
-    "detail": "5 queries of under 1 ms each; the rest is Python serialising the "
-    "paper with its authors, labels, datasets and counts (about 10 ms).",
+    "list": "4 queries: the page itself about 4 ms (2.5 ms of it planning; it "
+    "walks the year range newest first and checks two label conditions per "
+    "paper; planned with parallel workers it took 11-14 ms, most of it starting "
+    "them, hence config/scaleout.py turns them off), authors and labels under "
+    "1 ms each; the rest, about 12 ms, is Python (Django, DRF, django-filter). "
+    "Timings on these machines vary by up to 2x between runs, and the p95 "
+    "follows.",
+    "detail": "5 queries of under 1 ms each; the answer is built from plain "
+    "values (api.serializers.papers.PaperDetailRows), about 3 ms of Python.",
     "page_ratio": "a later page's bound is one row comparison read as a range "
     "of the newest-first index (papers/migrations/0009), so the deep page's "
     "query costs what page 1's does; the difference is Python.",
@@ -52,21 +53,24 @@ REASONS = {
     "moves in Python over 2.4 million adjacency entries).",
     "build_memory": "the citation and topic adjacency as scipy arrays plus "
     "the per-paper dicts of the result.",
-    "import": "measured at 100,000 papers: parsing about 0.8 s (the "
-    "project's own reader reads a plain file faster than bibtexparser alone), "
-    "matching against the database 1-1.5 s (one pass over the authors whose "
-    "names could give a matching title key, about 0.5 s; the citation keys in "
-    "use, 0.3 s), writing 3-3.5 s. Of the writing, PostgreSQL inserting the "
-    "10,000 paper rows takes 1.7-2.1 s even with their search documents "
-    "computed ahead on a second connection (COPY in psql: the document's GIN "
-    "index about 0.5 s, the title trigram index 0.5 s, the rows with their "
-    "other indexes 1.1 s), authorships and the change log about 0.7 s. Only "
-    "the search documents are computed side by side with the rest: nothing is "
-    "written before the whole file is matched (duplicates within it, a "
-    "preprint and its published version), so that a bad entry anywhere leaves "
-    "the database untouched.",
-    "import_ratio": "see the import rate: writing the new papers costs more "
-    "than twice what parsing the whole file does.",
+    "import": "measured at 100,000 papers, per 10,000 entries: parsing about "
+    "0.5 s (the project's own reader reads a plain file faster than "
+    "bibtexparser alone), matching 0.8 s (reading the candidate papers and the "
+    "citation keys in use 0.55 s of it), writing 2.1 s, of which PostgreSQL "
+    "inserting the paper rows takes 1.5-1.8 s although their search documents "
+    "come computed ahead on a second connection (the same rows with COPY in "
+    "psql: 1.2 s, of which the heap and TOAST 0.7 s, the document's GIN index "
+    "0.25-0.5 s, the title trigram index 0.1-0.3 s, the other indexes 0.15 "
+    "s). In all about 1.6 s of Python and 1.9 s of waiting for PostgreSQL, "
+    "one after the other: nothing is written before the whole file is "
+    "matched (duplicates within it, a preprint and its published version), so "
+    "that a bad entry anywhere leaves the database untouched. Tried without "
+    "gain: computing the documents while the file is still being parsed (the "
+    "thread slowed the parsing by as much), LZ4 compression of the abstract "
+    "and the document (within noise once the indexes are counted).",
+    "import_ratio": "see the import rate: PostgreSQL's part of writing the "
+    "new papers alone takes more than twice what bare parsing of the whole "
+    "file does.",
 }
 
 
