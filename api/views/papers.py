@@ -243,13 +243,14 @@ class PaperViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         """The paper named in the URL, for a change; a former key 404s."""
         paper = self.get_queryset().filter(citation_key=self.kwargs["key"]).first()
         if paper is None:
-            self._former_key(redirect=False)
+            self._former_key(redirect=False)  # raises NotFound
         self.check_object_permissions(self.request, paper)
         return paper
 
     def _former_key(self, redirect: bool) -> HttpResponsePermanentRedirect:
-        """The redirect from a former key to the paper's page (reads), or a 404
-        telling the paper's key (changes) or that there is no such paper."""
+        """For a key that is no paper's: the redirect from a former key to the
+        paper's current address (reads), or NotFound naming the current key
+        (changes) or saying that there is no such paper."""
         key = self.kwargs["key"]
         alias = CitationKeyAlias.objects.filter(key=key).select_related("paper").first()
         visible = alias is not None and (
