@@ -1,7 +1,8 @@
 """Reads behind the API's endpoints (the prefetching they need lives here)."""
 
 from django.db import connections, router
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from papers.models import (
     Author,
@@ -16,8 +17,6 @@ from papers.models import (
 )
 from papers.selectors import citation_counts, paper_list, paper_list_all
 from taxonomy.models import Dataset, Metric, Node
-
-PUBLISHED = Q(papers__status=Status.PUBLISHED)
 
 
 def api_papers(*, include_drafts: bool) -> QuerySet[Paper]:
@@ -120,12 +119,30 @@ _LABELS_SQL = (
 )
 
 
+def published_paper_count(links: type[Model], owner: str, status: str) -> Coalesce:
+    """How many published papers each row has, where `links` rows name the row
+    (field `owner`) and reach the paper's status (`status`).
+
+    A correlated subquery rather than a join counted by GROUP BY: a page of
+    rows ordered by name counts the papers of the rows it shows, not of every
+    row first (the authors at 100,000 papers: one index probe per author shown
+    instead of grouping 350,000 authorships).
+    """
+    rows = links.objects.filter(**{owner: OuterRef("pk"), status: Status.PUBLISHED})
+    counted = rows.order_by().values(owner).annotate(count=Count("*"))
+    return Coalesce(Subquery(counted.values("count")), 0)
+
+
 def author_list() -> QuerySet[Author]:
-    return Author.objects.annotate(paper_count=Count("papers", filter=PUBLISHED))
+    return Author.objects.annotate(
+        paper_count=published_paper_count(Authorship, "author", "paper__status")
+    )
 
 
 def venue_list() -> QuerySet[Venue]:
-    return Venue.objects.annotate(paper_count=Count("papers", filter=PUBLISHED))
+    return Venue.objects.annotate(
+        paper_count=published_paper_count(Paper, "venue", "status")
+    )
 
 
 def node_list() -> QuerySet[Node]:
@@ -137,7 +154,9 @@ def node_list() -> QuerySet[Node]:
 
 def dataset_list() -> QuerySet[Dataset]:
     return Dataset.objects.prefetch_related("modalities", "applications").annotate(
-        paper_count=Count("papers", filter=PUBLISHED, distinct=True)
+        paper_count=Count(
+            "papers", filter=Q(papers__status=Status.PUBLISHED), distinct=True
+        )
     )
 
 

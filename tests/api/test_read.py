@@ -3,7 +3,15 @@
 import pytest
 from django.conf import settings
 
-from papers.models import Authorship, Citation, CitationKeyAlias, Label, Paper
+from papers.models import (
+    Author,
+    Authorship,
+    Citation,
+    CitationKeyAlias,
+    Label,
+    Paper,
+    Venue,
+)
 from taxonomy.models import Kind, Node
 from tests.api.conftest import error_of
 
@@ -212,3 +220,34 @@ def test_survey_paper_is_reachable_by_its_key(anon):
     response = anon.get(f"/api/v1/papers/{settings.SURVEY_CITATION_KEY}/")
     assert response.status_code == 200
     assert "Multimodal Deep Learning" in response.json()["title"]
+
+
+def _all_pages(client, path: str) -> list[dict]:
+    rows = []
+    while path:
+        body = client.get(path).json()
+        rows += body["results"]
+        path = body["next"]
+    return rows
+
+
+@pytest.mark.django_db
+def test_author_and_venue_lists_count_each_ones_published_papers(anon):
+    draft = Paper.objects.exclude(venue=None).exclude(authorships=None).first()
+    Paper.objects.filter(pk=draft.pk).update(status="draft")
+    Author.objects.create(family="Nopapers", given="Ada")
+    published = Paper.objects.filter(status="published")
+    authors = _all_pages(anon, "/api/v1/authors/?page_size=200")
+    venues = _all_pages(anon, "/api/v1/venues/?page_size=200")
+    assert len(authors) == Author.objects.count()
+    assert len(venues) == Venue.objects.count()
+    for author in authors:
+        wanted = published.filter(authorships__author_id=author["id"]).count()
+        assert author["paper_count"] == wanted, author["name"]
+    for venue in venues:
+        assert venue["paper_count"] == published.filter(venue_id=venue["id"]).count()
+    assert {a["name"]: a["paper_count"] for a in authors}["Ada Nopapers"] == 0
+    drafted = {a["id"] for a in authors} & set(
+        draft.authorships.values_list("author_id", flat=True)
+    )
+    assert drafted  # the draft's authors are listed, their counts without it
