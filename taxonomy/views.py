@@ -102,6 +102,7 @@ class NodeView(OneGenerationMixin, DetailView):
             self.request.GET,
             base=paper_list(),
             fixed={param: node.slug},
+            facets=False,
         )
         related = {kind: [] for kind in Kind.values}
         for other in node.related.all():
@@ -143,5 +144,10 @@ class DatasetView(DetailView):
             raise Http404("No such dataset.") from error
 
     def get_context_data(self, **kwargs):
-        papers = paper_list().filter(datasets=self.object).order_by("-year", "title")
-        return super().get_context_data(papers=papers, **kwargs)
+        browse = listing.browse(
+            self.request.GET,
+            base=paper_list(),
+            fixed={"dataset": self.object.slug},
+            facets=False,
+        )
+        return super().get_context_data(browse=browse, **kwargs)

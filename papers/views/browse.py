@@ -133,10 +133,15 @@ class AuthorView(DetailView):
         return get_object_or_404(Author, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
-        papers = selectors.paper_list().filter(authorships__author=self.object)
-        papers = papers.order_by("-year", "title")
-        return super().get_context_data(
-            papers=papers,
-            years=pages.year_counts(papers),
-            **kwargs,
+        browse = listing.browse(
+            self.request.GET,
+            base=selectors.paper_list(),
+            fixed={"author": str(self.object.pk)},
+            facets=False,
         )
+        years = (
+            []
+            if browse.page is None
+            else listing.published_year_counts(browse.filterset)
+        )
+        return super().get_context_data(browse=browse, years=years, **kwargs)

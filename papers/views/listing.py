@@ -64,9 +64,12 @@ class Browse:
         return self.filterset.errors
 
 
-def browse(query: QueryDict, *, base, fixed: dict | None = None) -> Browse:
+def browse(
+    query: QueryDict, *, base, fixed: dict | None = None, facets: bool = True
+) -> Browse:
     """Filter `base`, published papers (paper_list()), by the query (plus
-    `fixed` parameters that always apply).
+    `fixed` parameters that always apply), with the facet counts unless
+    `facets` is false (a page that shows none).
 
     A set narrowed only by taxonomy nodes and years is counted from the
     published paper sets (papers.paper_sets). Any other set's count and facets
@@ -94,7 +97,8 @@ def browse(query: QueryDict, *, base, fixed: dict | None = None) -> Browse:
         orderings=ORDERING_CHOICES,
         ordering=query.get("ordering", ""),
     )
-    _add_facets(result, data, filterset)
+    if facets:
+        _add_facets(result, data, filterset)
     result.active = _active_filters(query, result)
     result.exports = export_links(tidy_query(data, drop=("page",)))
     return result

@@ -5,10 +5,12 @@ import re
 import pytest
 
 from papers.filtersets import PaperFilterSet
-from papers.models import CitationKeyAlias, Paper, Status
+from papers.models import Author, CitationKeyAlias, Paper, Status
 from papers.selectors import paper_list
 from papers.services.papers import paper_create
-from taxonomy.models import Kind, Node, Provenance
+from papers.views.listing import PER_PAGE
+from taxonomy.models import Dataset, Kind, Node, Provenance
+from tests.web.conftest import grow
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +127,30 @@ def test_author_page_lists_their_papers(client, survey):
 def test_dataset_page_lists_papers_that_use_it(client, survey):
     html = html_of(client.get("/taxonomy/datasets/mscoco/"))
     assert "Show and Tell" in html
+
+
+def test_author_and_dataset_pages_show_their_papers_a_page_at_a_time(client, survey):
+    papers = grow(PER_PAGE + 5, prefix="paged")
+    author = Author.objects.create(given="Prolific", family="Writer")
+    dataset = Dataset.objects.get(slug="mscoco")
+    for paper in papers:
+        paper.authorships.create(author=author, position=1)
+        paper.datasets.add(dataset)
+    used = Paper.objects.filter(status=Status.PUBLISHED, datasets=dataset).count()
+    for url, total in (
+        (author.get_absolute_url(), len(papers)),
+        (dataset.get_absolute_url(), used),
+    ):
+        first = html_of(client.get(url))
+        pages = -(-total // PER_PAGE)
+        assert first.count('class="paper-row') == PER_PAGE, url
+        assert f"Page 1 of {pages}" in first and 'rel="next"' in first
+        last = html_of(client.get(f"{url}?page={pages}"))
+        assert last.count('class="paper-row') == total - (pages - 1) * PER_PAGE
+    author_page = html_of(client.get(author.get_absolute_url()))
+    assert f"{len(papers)} papers in the atlas" in author_page
+    dataset_page = html_of(client.get(dataset.get_absolute_url()))
+    assert f'Papers using it <span class="count">{used}</span>' in dataset_page
 
 
 def test_error_templates_render_without_a_request():
