@@ -360,6 +360,7 @@ def page_figures(bench: Bench, choices: Choices) -> list[Figure]:
         ("paper list page", "/papers/"),
         ("paper list page (filtered)", f"/papers/?{choices.list_query}"),
         ("node page (the busiest modality)", node),
+        *_busiest_owner_pages(),
     ]
     figures = []
     repeat = max(5, bench.repeat // 4)
@@ -375,6 +376,29 @@ def page_figures(bench: Bench, choices: Choices) -> list[Figure]:
                 )
             )
     return figures
+
+
+def _busiest_owner_pages() -> list[tuple[str, str]]:
+    """The pages of the author with the most papers and of the dataset the
+    most papers use (each shows its papers a page at a time)."""
+    from papers.models import Author, Authorship
+    from taxonomy.models import Dataset
+
+    pages = []
+    author = (
+        Authorship.objects.values("author")
+        .annotate(n=Count("*"))
+        .order_by("-n", "author")
+        .first()
+    )
+    if author is not None:
+        url = Author(pk=author["author"]).get_absolute_url()
+        pages.append((f"author page (the most prolific: {author['n']:,} papers)", url))
+    dataset = Dataset.objects.annotate(n=Count("papers")).order_by("-n", "slug").first()
+    if dataset is not None:
+        name = f"dataset page (the most used: {dataset.n:,} papers)"
+        pages.append((name, dataset.get_absolute_url()))
+    return pages
 
 
 def page_storage():
