@@ -20,7 +20,7 @@ from papers.models import (
     Venue,
     VenueKind,
 )
-from papers.services.bibtex_import import OUTCOMES, bibtex_import
+from papers.services.bibtex_import import OUTCOMES, bibtex_import, lookup
 
 pytestmark = pytest.mark.django_db
 
@@ -169,6 +169,30 @@ def test_a_former_key_is_taken_too_and_keys_compare_without_case():
     @misc{WU2017CASCADE, title={Fresher}, year={2016}}"""
     report = bibtex_import(data=text, actor=None)
     assert [e.paper_key for e in report.entries] == ["OldName2015b", "WU2017CASCADEb"]
+
+
+def test_many_keys_are_looked_up_at_once_ignoring_case_beyond_ascii_too(
+    monkeypatch,
+):
+    monkeypatch.setattr(lookup, "BATCH", 2)  # the path of large files
+    Paper.objects.create(citation_key="Müller2020", title="Taken one")
+    Paper.objects.create(citation_key="ÇELIK2021", title="Taken two")
+    # Python lower-cases İ to i and a combining dot; PostgreSQL to a plain i.
+    Paper.objects.create(citation_key="İzmir2022", title="Taken three")
+    CitationKeyAlias.objects.create(
+        key="former2019", paper=Paper.objects.get(citation_key="wu2017cascade")
+    )
+    keys = ["müller2020", "çelik2021", "FORMER2019", "WU2017cascade", "free2022"]
+    keys.append("İzmir2022".lower())
+    text = "\n".join(
+        f"@misc{{{key}, title={{Entry {i}}}, year={{2022}}}}"
+        for i, key in enumerate(keys)
+    )
+    report = bibtex_import(data=text, actor=None)
+    assert [e.paper_key for e in report.entries] == [
+        "müller2020b", "çelik2021b", "FORMER2019b", "WU2017cascadeb", "free2022",
+        "İzmir2022".lower() + "b",
+    ]  # fmt: skip
 
 
 def test_a_key_with_characters_a_link_cannot_hold_is_cleaned():
