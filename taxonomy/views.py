@@ -118,17 +118,10 @@ class NodeView(OneGenerationMixin, DetailView):
             open_issues=related[Kind.OPEN_ISSUE],
             datasets=pages.node_datasets(node),
             metrics=pages.node_metrics(node),
-            years=_year_counts(browse),
+            years=browse.year_counts(),
             top_papers=top_papers_for_node(node, 5),
             **kwargs,
         )
-
-
-def _year_counts(browse: listing.Browse) -> list[tuple[int, int]]:
-    """Papers per year of the node's list, kept for the current data generation."""
-    if browse.page is None:  # refused filters: no papers
-        return []
-    return listing.published_year_counts(browse.filterset)
 
 
 class DatasetView(DetailView):

@@ -139,9 +139,6 @@ class AuthorView(DetailView):
             fixed={"author": str(self.object.pk)},
             facets=False,
         )
-        years = (
-            []
-            if browse.page is None
-            else listing.published_year_counts(browse.filterset)
+        return super().get_context_data(
+            browse=browse, years=browse.year_counts(), **kwargs
         )
-        return super().get_context_data(browse=browse, years=years, **kwargs)

@@ -63,6 +63,13 @@ class Browse:
     def errors(self) -> dict:
         return self.filterset.errors
 
+    def year_counts(self) -> list[tuple[int, int]]:
+        """Papers per year of the whole set, kept for the current data
+        generation; none when the filters were refused."""
+        if self.page is None:
+            return []
+        return published_year_counts(self.filterset)
+
 
 def browse(
     query: QueryDict, *, base, fixed: dict | None = None, facets: bool = True
