@@ -15,6 +15,7 @@ ROW_COLUMNS = (
     " p.arxiv_id, p.cite_count, p.status, v.id, v.name, v.short_name"
 )
 SORT_YEAR = "COALESCE(p.year, 0)"
+MOST_CITED = "COALESCE(p.cite_count, -1) DESC, p.id"
 BASE = "http://127.0.0.1/api/v1"
 
 
@@ -103,8 +104,11 @@ def filter_where(params: dict) -> str:
     return " AND ".join(where)
 
 
-def paper_page(conn, params: dict, after: tuple | None = None) -> bytes:
-    """One page of the (filtered) list, newest first, with its total count."""
+def paper_page(
+    conn, params: dict, after: tuple | None = None, order: str = ""
+) -> bytes:
+    """One page of the (filtered) list, newest first unless ``order`` says
+    otherwise (SQL; no ``after`` then), with its total count."""
     where = filter_where(params)
     with conn.cursor() as cur:
         cur.execute(f"SELECT count(*) FROM papers_paper p WHERE {where}", params)
@@ -115,7 +119,7 @@ def paper_page(conn, params: dict, after: tuple | None = None) -> bytes:
                 " (p.title > %(at)s OR (p.title = %(at)s AND p.id > %(ai)s))))"
             )
             params = {**params, "ay": after[0], "at": after[1], "ai": after[2]}
-        cur.execute(page_sql(where), params)
+        cur.execute(page_sql(where, order), params)
         items = _items(cur, cur.fetchall())
     body = {"count": count, "next": None, "previous": None, "results": items}
     return json.dumps(body).encode()

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 #: In-process figures measure computing each answer, not reading it back.
 UNCACHED = {"ATLAS_ANSWER_CACHE": "0"}
 FIGURE_KEYS = [
-    "list", "list_page1", "list_deep", "detail", "taxonomy", "facets",
+    "list", "list_page1", "list_deep", "list_cited", "detail", "taxonomy", "facets",
     "facets_all", "search_selective", "search_broad", "similar", "map",
     "map_page", "set_map", "set_map_page",
 ]  # fmt: skip

@@ -260,6 +260,13 @@ def api_figures(bench: Bench, choices: Choices, papers: int) -> list[Figure]:
         ),
     ]
     figures += first_and_deep_pages(bench, papers)
+    figures.append(
+        bench.endpoint(
+            "paper list, most cited first (unfiltered)",
+            "/api/v1/papers/?ordering=-cite_count&page_size=50",
+            lambda: baselines.paper_page(raw, {"size": 50}, order=baselines.MOST_CITED),
+        )
+    )
     detail = [f"/api/v1/papers/{key}/" for key in choices.detail_keys]
     keys = iter(list(choices.detail_keys) * 1000)
     figures.append(

@@ -10,12 +10,11 @@ papers that have any label of that provenance).
 import django_filters
 from django import forms
 from django.db.models import Func, IntegerField, Q, QuerySet
-from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from papers.models import Authorship, Label, Paper, Venue
+from papers.models import Authorship, Label, Paper, Venue, sort_cites, sort_year
 from papers.selectors import paper_search
 from taxonomy.models import Dataset, Kind, Node, Provenance
 from taxonomy.selectors import TaxonomyMap, taxonomy_map
@@ -57,13 +56,6 @@ def ordering_name(*, requested: str | None, searching: bool) -> str:
     return requested or ("relevance" if searching else "-year")
 
 
-def sort_year() -> Coalesce:
-    """The year papers sort on (none sorts as 0)."""
-    # Signed output fields: -1 is outside a positive field's range, and Django
-    # turns lookups with out-of-range values into "matches nothing".
-    return Coalesce("year", 0, output_field=IntegerField())
-
-
 class Negated(Func):
     """Minus an expression (the unary operator: no parameter in the SQL)."""
 
@@ -84,7 +76,7 @@ def ordered(papers: QuerySet[Paper], name: str) -> QuerySet[Paper]:
     papers = papers.annotate(
         sort_year=sort_year(),
         sort_newest=sort_newest(),
-        sort_cites=Coalesce("cite_count", -1, output_field=IntegerField()),
+        sort_cites=sort_cites(),
     )
     if name == "relevance":
         newest = sort_keys(ORDERINGS["-year"])

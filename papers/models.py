@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import F, IntegerField
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 
 from papers.bibtex import is_field_name
@@ -84,6 +85,18 @@ class SurveyInclusion(models.TextChoices):
 class PaperQuerySet(models.QuerySet):
     def published(self) -> "PaperQuerySet":
         return self.filter(status=Status.PUBLISHED)
+
+
+def sort_year() -> Coalesce:
+    """The year papers sort on (none sorts as 0)."""
+    # Signed output fields: -1 is outside a positive field's range, and Django
+    # turns lookups with out-of-range values into "matches nothing".
+    return Coalesce("year", 0, output_field=IntegerField())
+
+
+def sort_cites() -> Coalesce:
+    """The citation count papers sort on (none sorts below 0)."""
+    return Coalesce("cite_count", -1, output_field=IntegerField())
 
 
 class Paper(models.Model):
@@ -192,7 +205,30 @@ class Paper(models.Model):
                 condition=models.Q(status="published"),
                 name="papers_paper_recent_idx",
             ),
-        ]
+            # The other orderings of the paper lists (papers.filtersets.ORDERINGS;
+            # newest first has papers/migrations/0009's index): a page is the
+            # first rows of an index range, not a sort of every published paper.
+            models.Index(
+                sort_year(), F("title"), F("id"),
+                condition=models.Q(status="published"),
+                name="papers_paper_oldest_row_idx",
+            ),
+            models.Index(  # read backwards for Z-A
+                fields=["title", "id"],
+                condition=models.Q(status="published"),
+                name="papers_paper_title_row_idx",
+            ),
+            models.Index(
+                sort_cites(), F("id"),
+                condition=models.Q(status="published"),
+                name="papers_paper_least_cited_idx",
+            ),
+            models.Index(
+                sort_cites().desc(), F("id"),
+                condition=models.Q(status="published"),
+                name="papers_paper_most_cited_idx",
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.title} ({self.year})" if self.year else self.title

@@ -142,3 +142,34 @@ def test_a_deep_newest_first_page_is_one_index_range(postgres_only):
     condition = next(line for line in plan.splitlines() if "Index Cond" in line)
     assert "ROW(" in condition and "title" in condition, plan
     assert "Sort" not in plan, plan
+
+
+SORT_INDEXES = {
+    "year": "papers_paper_oldest_row_idx",
+    "title": "papers_paper_title_row_idx",
+    "-title": "papers_paper_title_row_idx",
+    "cite_count": "papers_paper_least_cited_idx",
+    "-cite_count": "papers_paper_most_cited_idx",
+}
+SAMPLE_KEYS = {"sort_year": 2020, "title": "M", "sort_cites": 5, "id": 10}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("ordering", sorted(SORT_INDEXES))
+def test_every_ordering_reads_its_pages_from_an_index(postgres_only, ordering):
+    from api.pagination import after
+    from papers.filtersets import ORDERINGS, ordered
+
+    keys = ORDERINGS[ordering]
+    papers = ordered(Paper.objects.published(), ordering)
+    later = papers.filter(after(keys, [SAMPLE_KEYS[k] for k, _ in keys], False))
+    for page in (papers, later):
+        sql, params = page.values("pk")[:51].query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a small table
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            cursor.execute("SET LOCAL enable_sort = off")  # sorts 1 row cheaply
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert SORT_INDEXES[ordering] in plan, plan
+        assert "Sort" not in plan, plan
