@@ -1,7 +1,7 @@
 """Reads behind the API's endpoints (the prefetching they need lives here)."""
 
 from django.db import connections, router
-from django.db.models import Count, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Model, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from papers.models import (
@@ -153,10 +153,18 @@ def node_list() -> QuerySet[Node]:
 
 
 def dataset_list() -> QuerySet[Dataset]:
+    """Datasets with their published papers counted from the links: each
+    dataset's links less those to the few papers not published (read once,
+    through the status index), instead of checking every linked paper's row."""
+    unpublished = Paper.objects.filter(
+        status__in=[s for s in Status.values if s != Status.PUBLISHED]
+    )
+    links = Paper.datasets.through.objects.filter(dataset=OuterRef("pk")).exclude(
+        paper__in=unpublished.values("pk")
+    )
+    counted = links.order_by().values("dataset").annotate(count=Count("*"))
     return Dataset.objects.prefetch_related("modalities", "applications").annotate(
-        paper_count=Count(
-            "papers", filter=Q(papers__status=Status.PUBLISHED), distinct=True
-        )
+        paper_count=Coalesce(Subquery(counted.values("count")), 0)
     )
 
 

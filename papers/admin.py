@@ -1,7 +1,18 @@
+"""Admin for the papers and their links.
+
+The large tables (papers, citations, labels) page without counting every row
+of the table next to the filtered count, and sort labels newest first along the
+primary key rather than by a joined node. Paper search is the site's search
+(the indexed search document: title, abstract and authors) plus an exact
+citation key, DOI or arXiv id, instead of substring matches over joined author
+rows, which read every paper.
+"""
+
 from django.contrib import admin
 
 from history.admin import ChangeLoggedAdmin
 from papers.models import Author, Authorship, Citation, Label, Paper, Result, Venue
+from papers.selectors import paper_search
 
 
 class AuthorshipInline(admin.TabularInline):
@@ -43,11 +54,27 @@ class PaperAdmin(ChangeLoggedAdmin):
         "year",
         "venue",
     ]
-    search_fields = ["citation_key", "title", "doi", "arxiv_id", "authors__family"]
+    search_fields = ["title"]  # shows the search box; see get_search_results
+    search_help_text = (
+        "Words of the title, abstract or authors, as in the site's search; or an"
+        " exact citation key, DOI or arXiv id."
+    )
+    show_full_result_count = False
     list_select_related = ["venue"]
     autocomplete_fields = ["venue", "datasets"]
     readonly_fields = ["version", "created", "updated"]
     inlines = [AuthorshipInline, LabelInline, ResultInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        identified = Paper.objects.filter(citation_key=term)
+        identified |= Paper.objects.filter(doi=term.lower())
+        identified |= Paper.objects.filter(arxiv_id=term)
+        matches = paper_search(Paper.objects.order_by(), term).values("pk")
+        wanted = matches.union(identified.order_by().values("pk"))
+        return queryset.filter(pk__in=wanted), False
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -81,6 +108,7 @@ class VenueAdmin(ChangeLoggedAdmin):
 class CitationAdmin(ChangeLoggedAdmin):
     list_display = ["citing", "cited"]
     search_fields = ["citing__citation_key", "cited__citation_key"]
+    show_full_result_count = False
     autocomplete_fields = ["citing", "cited"]
     list_select_related = ["citing", "cited"]
 
@@ -90,6 +118,8 @@ class LabelAdmin(ChangeLoggedAdmin):
     list_display = ["paper", "node", "source", "provenance"]
     list_filter = ["source", "provenance", "node__kind"]
     search_fields = ["paper__citation_key", "node__name"]
+    ordering = ["-pk"]
+    show_full_result_count = False
     autocomplete_fields = ["paper", "node"]
     list_select_related = ["paper", "node"]
 

@@ -12,7 +12,7 @@ from papers.models import (
     Paper,
     Venue,
 )
-from taxonomy.models import Kind, Node
+from taxonomy.models import Dataset, Kind, Node
 from tests.api.conftest import error_of
 
 PAGE_KEYS = {"count", "count_exact", "next", "previous", "results"}
@@ -251,3 +251,23 @@ def test_author_and_venue_lists_count_each_ones_published_papers(anon):
         draft.authorships.values_list("author_id", flat=True)
     )
     assert drafted  # the draft's authors are listed, their counts without it
+
+
+def test_the_dataset_list_counts_each_ones_published_papers(anon):
+    linked = Paper.objects.filter(status="published").exclude(datasets=None)
+    draft = linked.first()
+    Paper.objects.filter(pk=draft.pk).update(status="draft")
+    unused = Dataset.objects.create(slug="unused-set", name="Unused set")
+    published = Paper.objects.filter(status="published")
+    datasets = _all_pages(anon, "/api/v1/datasets/?page_size=200")
+    assert len(datasets) == Dataset.objects.count()
+    counts = {d["slug"]: d["paper_count"] for d in datasets}
+    for dataset in Dataset.objects.all():
+        wanted = published.filter(datasets=dataset).count()
+        assert counts[dataset.slug] == wanted, dataset.slug
+    assert counts[unused.slug] == 0
+    drafted = set(draft.datasets.values_list("slug", flat=True))
+    assert drafted and all(  # the draft's datasets count one paper fewer
+        counts[slug] == Paper.objects.filter(datasets__slug=slug).count() - 1
+        for slug in drafted
+    )
