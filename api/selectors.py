@@ -156,11 +156,8 @@ def dataset_list() -> QuerySet[Dataset]:
     """Datasets with their published papers counted from the links: each
     dataset's links less those to the few papers not published (read once,
     through the status index), instead of checking every linked paper's row."""
-    unpublished = Paper.objects.filter(
-        status__in=[s for s in Status.values if s != Status.PUBLISHED]
-    )
     links = Paper.datasets.through.objects.filter(dataset=OuterRef("pk")).exclude(
-        paper__in=unpublished.values("pk")
+        paper__in=Paper.objects.unpublished().values("pk")
     )
     counted = links.order_by().values("dataset").annotate(count=Count("*"))
     return Dataset.objects.prefetch_related("modalities", "applications").annotate(

@@ -26,7 +26,7 @@ from papers.graph import (
     trigrams,
 )
 from papers.graph.similarity import TEXT_REASON_MIN
-from papers.models import Citation, Label, Paper, Status
+from papers.models import UNPUBLISHED, Citation, Label, Paper, Status
 from taxonomy.models import Node
 
 #: Candidates for similar papers: most by citations in common, then by labels.
@@ -214,7 +214,7 @@ def _unpublished_sql() -> str:
     (status, year) index and checked through a hash (cheaper than a lookup of
     each paper's row, about 10 microseconds a row on a large table)."""
     papers = connection.ops.quote_name(Paper._meta.db_table)
-    others = ", ".join(f"'{s}'" for s in Status.values if s != Status.PUBLISHED)
+    others = ", ".join(f"'{s}'" for s in UNPUBLISHED)
     pk = connection.ops.quote_name(Paper._meta.pk.column)
     return f"SELECT {pk} FROM {papers} WHERE status IN ({others})"
 

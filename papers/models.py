@@ -69,6 +69,11 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+#: Every status but published, listed (an IN list reads the status index; a
+#: negation would read every paper).
+UNPUBLISHED = tuple(s for s in Status.values if s != Status.PUBLISHED)
+
+
 class Confidence(models.TextChoices):
     HIGH = "high", "High"
     MEDIUM = "medium", "Medium"
@@ -85,6 +90,10 @@ class SurveyInclusion(models.TextChoices):
 class PaperQuerySet(models.QuerySet):
     def published(self) -> "PaperQuerySet":
         return self.filter(status=Status.PUBLISHED)
+
+    def unpublished(self) -> "PaperQuerySet":
+        """Drafts and the like: few, found through the status index."""
+        return self.filter(status__in=UNPUBLISHED)
 
 
 def sort_year() -> Coalesce:
