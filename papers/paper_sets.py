@@ -7,8 +7,10 @@ two roots) and the trend tables (under a root, in a year) are sizes of
 intersections too. Each set is a Python int used as a bitmap (bit i is the
 paper with id i): intersecting two of 100,000 papers and counting the result
 takes a few microseconds, so each of these costs about a millisecond instead of
-a query that joins labels and papers. The sets are built once per data
-generation in each app process (taxonomy.cache.kept_in_process).
+a query that joins labels and papers. The papers' venues, datasets and label
+provenances are kept as (paper, key) pairs, counted for a selection in one
+pass, so that the list's other facets need no query either. All of it is built
+once per data generation in each app process (taxonomy.cache.kept_in_process).
 """
 
 from __future__ import annotations
@@ -19,18 +21,55 @@ from dataclasses import dataclass
 import numpy as np
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connections
-from django.db.models import Value
+from django.db.models import Case, F, IntegerField, Value, When
 
 from papers.models import Label, Paper, Status
+from taxonomy.models import Provenance
 from taxonomy.selectors import TaxonomyMap
+
+#: Label provenances by the codes the build query gives them.
+PROVENANCES = tuple(Provenance.values)
+
+
+@dataclass(frozen=True)
+class Links:
+    """(paper, key) pairs, each once: the papers of a venue, a dataset or a
+    label provenance. How many papers of a selection each key has is counted
+    when asked (one pass over the pairs) rather than kept as a set per key,
+    which would cost a bitmap for each of what may be thousands of venues."""
+
+    papers: np.ndarray  # paper ids
+    codes: np.ndarray  # positions in keys
+    keys: tuple
+
+    def counts(self, selected: np.ndarray) -> dict:
+        """{key: papers of the selection (booleans by paper id)}, zeros left out."""
+        codes, sizes = np.unique(self.codes[selected[self.papers]], return_counts=True)
+        return {self.keys[code]: int(n) for code, n in zip(codes, sizes, strict=True)}
+
+
+def _links(groups: dict) -> Links:
+    papers = [np.unique(ids) for ids in groups.values()]
+    codes = [np.full(len(ids), code, np.int32) for code, ids in enumerate(papers)]
+    empty = np.zeros(0, dtype=np.int64)
+    return Links(
+        papers=np.concatenate(papers) if papers else empty,
+        codes=np.concatenate(codes) if codes else empty.astype(np.int32),
+        keys=tuple(groups),
+    )
 
 
 @dataclass(frozen=True)
 class PaperSets:
-    """Published papers per node (labelled at it or below it) and per year."""
+    """Published papers per node (labelled at it or below it) and per year,
+    and their venues, datasets and label provenances as links."""
 
     under: dict[int, int]
     years: dict[int | None, int]
+    size: int  # bits of each set: the highest paper id + 1
+    venues: Links
+    datasets: Links
+    provenances: Links
 
     def selection(
         self,
@@ -66,6 +105,15 @@ class PaperSets:
         """{year: papers} of the selection, zeros left out."""
         return _sizes(self.years, selected)
 
+    def link_counts(self, selected: int) -> tuple[dict, dict, dict]:
+        """Papers of the selection per venue id, dataset id and provenance."""
+        raw = np.frombuffer(selected.to_bytes((self.size + 7) // 8, "little"), np.uint8)
+        chosen = np.unpackbits(raw, bitorder="little")[: self.size].astype(bool)
+        return tuple(
+            links.counts(chosen)
+            for links in (self.venues, self.datasets, self.provenances)
+        )
+
 
 def _sizes(sets: dict, selected: int) -> dict:
     sizes = {key: (bits & selected).bit_count() for key, bits in sets.items()}
@@ -73,44 +121,78 @@ def _sizes(sets: dict, selected: int) -> dict:
 
 
 def build_paper_sets(using: str, taxonomy: TaxonomyMap) -> PaperSets:
-    """Read every published paper's year and labels (one query) into sets."""
-    by_year, by_node = _ids_by_year_and_node(using)
+    """Read every published paper's year, venue, labels and datasets (one
+    query) into sets and links."""
+    by_year_venue, by_node_provenance, by_dataset = _grouped_ids(using)
+    by_year, by_venue = _merged(by_year_venue, 0), _merged(by_year_venue, 1)
+    by_node = _merged(by_node_provenance, 0)
     size = 1 + max((int(ids.max()) for ids in by_year.values()), default=0)
     under = {}
     for node in taxonomy.nodes:
         found = [by_node[n] for n in taxonomy.descendants([node]) if n in by_node]
         if found:
             under[node] = _bitmap(np.concatenate(found), size)
+    by_venue.pop(None, None)
+    provenances = _merged(by_node_provenance, 1)
     return PaperSets(
-        under=under, years={year: _bitmap(ids, size) for year, ids in by_year.items()}
+        under=under,
+        years={year: _bitmap(ids, size) for year, ids in by_year.items()},
+        size=size,
+        venues=_links(by_venue),
+        datasets=_links(_merged(by_dataset, 0)),
+        provenances=_links({PROVENANCES[c]: ids for c, ids in provenances.items()}),
     )
 
 
-def _ids_by_year_and_node(using: str) -> tuple[dict, dict]:
-    """({year: paper ids}, {node id: ids of the papers labelled with it}) over
-    the published papers, as arrays, in one query (a UNION of the two groupings;
-    on PostgreSQL grouped by the database, a few rows of arrays instead of one
+def _grouped_ids(using: str) -> tuple[dict, dict, dict]:
+    """The ids of the published papers by (year, venue id), of the labelled
+    ones by (node id, provenance's place in PROVENANCES), and of those using a
+    dataset by (dataset id, 0), in one query: a UNION of the three groupings,
+    on PostgreSQL grouped by the database (a few rows of arrays instead of one
     row per id)."""
-    papers = Paper.objects.using(using).filter(status=Status.PUBLISHED).order_by()
-    labels = Label.objects.using(using).filter(paper__status=Status.PUBLISHED)
-    groupings = ((papers, "year", "pk"), (labels.order_by(), "node_id", "paper_id"))
+    papers = Paper.objects.using(using).filter(status=Status.PUBLISHED)
+    # Labels and dataset links less those of the few unpublished papers: no
+    # join with every paper's row.
+    unpublished = Paper.objects.using(using).unpublished().values("pk")
+    labels = Label.objects.using(using).exclude(paper__in=unpublished)
+    links = Paper.datasets.through.objects.using(using).exclude(paper__in=unpublished)
+    codes = [
+        When(provenance=value, then=code) for code, value in enumerate(PROVENANCES)
+    ]
+    provenance = Case(*codes, output_field=IntegerField())
+    groupings = (
+        (papers.annotate(sub=F("venue_id")), "year", "pk"),
+        (labels.annotate(sub=provenance), "node_id", "paper_id"),
+        (links.annotate(sub=Value(0)), "dataset_id", "paper_id"),
+    )
     grouped = connections[using].vendor == "postgresql"
     parts = [
-        rows.values(key).annotate(ids=ArrayAgg(ids)).values_list(Value(n), key, "ids")
+        rows.order_by()
+        .values(key, "sub")
+        .annotate(ids=ArrayAgg(ids))
+        .values_list(Value(n), key, "sub", "ids")
         if grouped
-        else rows.values_list(Value(n), key, ids)
+        else rows.order_by().values_list(Value(n), key, "sub", ids)
         for n, (rows, key, ids) in enumerate(groupings)
     ]
-    found: tuple[dict, dict] = ({}, {})
-    for which, key, ids in parts[0].union(parts[1], all=True):
+    found: tuple[dict, dict, dict] = ({}, {}, {})
+    for which, key, sub, ids in parts[0].union(*parts[1:], all=True):
         if grouped:
-            found[which][key] = ids
+            found[which][key, sub] = ids
         else:
-            found[which].setdefault(key, []).append(ids)
+            found[which].setdefault((key, sub), []).append(ids)
     return tuple(
         {key: np.array(ids, dtype=np.int64) for key, ids in one.items()}
         for one in found
     )
+
+
+def _merged(groups: dict[tuple, np.ndarray], position: int) -> dict:
+    """The ids of the groups by one part of their keys."""
+    parts: dict = {}
+    for key, ids in groups.items():
+        parts.setdefault(key[position], []).append(ids)
+    return {key: np.concatenate(found) for key, found in parts.items()}
 
 
 def _bitmap(ids: np.ndarray, size: int) -> int:

@@ -136,8 +136,17 @@ def published_year_counts(filterset: PaperFilterSet) -> list[tuple[int, int]]:
     return cached_over("browse-years", filterset.qs, pages.year_counts)
 
 
-def _other_facets(papers) -> dict:
-    """Papers per dataset, venue and label provenance (one query each)."""
+def _other_facets(papers, narrowing: tuple | None) -> dict:
+    """Papers per dataset, venue and label provenance: counted in the published
+    paper sets for a set narrowed by nodes and years, else one query each."""
+    if narrowing is not None:
+        sets = published_paper_sets()
+        venues, datasets, provenance = sets.link_counts(sets.selection(*narrowing))
+        return {
+            "datasets": pages.ranked_datasets(datasets),
+            "venues": pages.ranked_venues(venues),
+            "provenance": provenance,
+        }
     return {
         "datasets": pages.dataset_facets(papers),
         "venues": pages.venue_facets(papers),
@@ -146,7 +155,10 @@ def _other_facets(papers) -> dict:
 
 
 def _add_facets(result: Browse, data: QueryDict, filterset: PaperFilterSet) -> None:
-    found = cached_over("browse-facets", filterset.qs, _other_facets)
+    narrowing = filterset.nodes_and_years()
+    found = cached_over(
+        "browse-facets", filterset.qs, lambda papers: _other_facets(papers, narrowing)
+    )
     nodes = published_node_facets(filterset)
     for name, kind, label in FACET_KINDS:
         chosen = data.getlist(name)

@@ -35,6 +35,11 @@ def dataset_facets(papers: QuerySet[Paper], limit: int = 40) -> list[dict]:
         .annotate(n=Count("pk"))
         .values_list("dataset_id", "n")
     )
+    return ranked_datasets(counts, limit)
+
+
+def ranked_datasets(counts: dict[int, int], limit: int = 40) -> list[dict]:
+    """The datasets with the most papers, from {dataset id: papers}."""
     datasets = Dataset.objects.filter(pk__in=_leading(counts, limit)).values_list(
         "pk", "slug", "name"
     )
@@ -54,7 +59,11 @@ def venue_facets(papers: QuerySet[Paper], limit: int = 40) -> list[dict]:
         .annotate(n=Count("pk"))
         .values_list("venue_id", "n")
     )
-    counts = dict(counts)
+    return ranked_venues(dict(counts), limit)
+
+
+def ranked_venues(counts: dict[int, int], limit: int = 40) -> list[dict]:
+    """The venues with the most papers, from {venue id: papers}."""
     venues = Venue.objects.filter(pk__in=counts).values_list("pk", "name", "short_name")
     ranked = sorted(venues, key=lambda v: (-counts[v[0]], v[1]))[:limit]
     return [

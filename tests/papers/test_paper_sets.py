@@ -18,7 +18,11 @@ from papers.selectors import (
     paper_list,
 )
 from papers.views import selectors as pages
-from papers.views.listing import published_count, published_year_counts
+from papers.views.listing import (
+    _other_facets,
+    published_count,
+    published_year_counts,
+)
 from taxonomy.models import Dataset, Kind, Node, Provenance
 from taxonomy.selectors import taxonomy_map
 
@@ -80,7 +84,7 @@ def test_counts_from_the_sets_equal_the_sql_counts(varied_papers):
         for name, kind in NODE_PARAMETERS.items()
     }
     rng = random.Random(2023)
-    nonempty = 0
+    nonempty = with_links = 0
     for _ in range(60):
         papers = filterset(random_query(rng, slugs))
         narrowing = papers.nodes_and_years()
@@ -89,8 +93,12 @@ def test_counts_from_the_sets_equal_the_sql_counts(varied_papers):
         assert from_sets == paper_facets(papers.qs), papers.data
         assert published_count(papers) == papers.qs.count()
         assert published_year_counts(papers) == pages.year_counts(papers.qs)
+        others = _other_facets(papers.qs, narrowing)
+        assert others == _other_facets(papers.qs, None), papers.data
         nonempty += any(year["count"] for year in from_sets["year"])
+        with_links += bool(others["venues"] and others["datasets"])
     assert nonempty > 10  # the queries select papers, not only empty sets
+    assert with_links > 5  # and papers with venues and datasets among them
 
 
 @pytest.mark.django_db
