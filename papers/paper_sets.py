@@ -44,8 +44,8 @@ class Links:
 
     def counts(self, selected: np.ndarray) -> dict:
         """{key: papers of the selection (booleans by paper id)}, zeros left out."""
-        codes, sizes = np.unique(self.codes[selected[self.papers]], return_counts=True)
-        return {self.keys[code]: int(n) for code, n in zip(codes, sizes, strict=True)}
+        sizes = np.bincount(self.codes[selected[self.papers]], minlength=len(self.keys))
+        return {key: int(n) for key, n in zip(self.keys, sizes, strict=True) if n}
 
 
 def _links(groups: dict) -> Links:
