@@ -23,7 +23,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connections
 from django.db.models import Case, F, IntegerField, Value, When
 
-from papers.models import Label, Paper, Status
+from papers.models import Label, Paper
 from taxonomy.models import Provenance
 from taxonomy.selectors import TaxonomyMap
 
@@ -150,7 +150,7 @@ def _grouped_ids(using: str) -> tuple[dict, dict, dict]:
     dataset by (dataset id, 0), in one query: a UNION of the three groupings,
     on PostgreSQL grouped by the database (a few rows of arrays instead of one
     row per id)."""
-    papers = Paper.objects.using(using).filter(status=Status.PUBLISHED)
+    papers = Paper.objects.using(using).published()
     # Labels and dataset links less those of the few unpublished papers: no
     # join with every paper's row.
     unpublished = Paper.objects.using(using).unpublished().values("pk")
