@@ -275,8 +275,9 @@ class Paper(models.Model):
 class Authorship(models.Model):
     """The position of an author in a paper's author list."""
 
+    # No index of its own: the unique constraints below lead with the paper.
     paper = models.ForeignKey(
-        Paper, on_delete=models.CASCADE, related_name="authorships"
+        Paper, on_delete=models.CASCADE, related_name="authorships", db_index=False
     )
     author = models.ForeignKey(
         Author, on_delete=models.PROTECT, related_name="authorships"
@@ -336,8 +337,14 @@ class LabelSource(models.TextChoices):
 class Label(models.Model):
     """Tags a paper with a taxonomy node, saying who did it and on what evidence."""
 
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="labels")
-    node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="labels")
+    # No indexes of their own: the unique constraint leads with the paper, the
+    # index below with the node.
+    paper = models.ForeignKey(
+        Paper, on_delete=models.CASCADE, related_name="labels", db_index=False
+    )
+    node = models.ForeignKey(
+        Node, on_delete=models.PROTECT, related_name="labels", db_index=False
+    )
     source = models.CharField(max_length=10, choices=LabelSource.choices)
     provenance = models.CharField(
         max_length=10, choices=Provenance.choices, default=Provenance.CURATED

@@ -106,6 +106,26 @@ def test_similar_title_can_be_added_after_confirming(curator_client, survey):
     assert Paper.objects.filter(citation_key="doe2024fusion").exists()
 
 
+def test_similar_title_in_other_word_forms_is_found_on_postgresql(
+    postgres_only, curator_client, survey
+):
+    # The title's stems are looked up in the search document: "captioning"
+    # and "generators" find "Caption" and "Generator".
+    title = "Show and tell: a neural image captioning generators"
+    html = html_of(curator_client.post(ADD, form_data(title=title, doi="")))
+    assert "similar title" in html and "Show and Tell" in html
+    assert not Paper.objects.filter(citation_key="doe2024fusion").exists()
+
+
+def test_similar_title_check_finds_nothing_for_an_unrelated_title(
+    curator_client, survey
+):
+    title = "Quantised kernels for seismic waveform inversion"
+    response = curator_client.post(ADD, form_data(title=title, doi=""))
+    assert response.status_code == 302  # saved at once: nothing to confirm
+    assert Paper.objects.get(citation_key="doe2024fusion").title == title
+
+
 def test_invalid_input_is_shown_next_to_the_field_and_nothing_written(
     curator_client, survey
 ):
