@@ -5,13 +5,13 @@ and duplicate candidates for the curator forms."""
 from difflib import SequenceMatcher
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db.models import Count, Prefetch, Q, QuerySet, Value
 
 from history.models import Change
 from papers.bibtex import normalise_arxiv_id, normalise_doi, normalise_title
 from papers.models import CitationKeyAlias, Label, Paper, Result, Venue
-from papers.selectors import SearchDocument, paper_list, paper_list_all
+from papers.selectors import paper_list, paper_list_all
 from taxonomy.models import Dataset, Kind, Metric, Node
 
 #: How alike two normalised titles must be to call them possible duplicates.
@@ -217,32 +217,29 @@ def duplicate_candidates(
 
 def _similar_titles(papers, title: str) -> list[Paper]:
     wanted = normalise_title(title or "")
-    words = sorted(wanted.split(), key=len, reverse=True)[:2]
-    if len(wanted) < 12 or not words:
+    longest = sorted(wanted.split(), key=len, reverse=True)[:2]
+    if len(wanted) < 12 or not longest:
         return []
-    candidates = _titles_with(papers, words).only("citation_key", "title", "year")
+    candidates = _title_candidates(papers, longest, wanted)
     return [
         paper
-        for paper in candidates[:TITLE_CANDIDATES]
+        for paper in candidates.only("citation_key", "title", "year")[:TITLE_CANDIDATES]
         if SequenceMatcher(None, wanted, normalise_title(paper.title)).ratio()
         >= TITLE_LIKENESS
     ]
 
 
-def _titles_with(papers: QuerySet[Paper], words: list[str]) -> QuerySet[Paper]:
-    """Papers whose title holds every word (of a normalised title).
-
-    PostgreSQL: the words' stems among the title's lexemes (weight A) of the
-    GIN-indexed search document, so a paper's insert feeds no title index of
-    its own. SQLite: the words as substrings of the title.
-    """
-    if settings.IS_POSTGRES:
-        terms = " & ".join(f"'{word}':A" for word in words)
-        query = SearchQuery(terms, search_type="raw", config="english")
-        return papers.alias(search_document=SearchDocument()).filter(
-            search_document=query
-        )
+def _title_candidates(
+    papers: QuerySet[Paper], required: list[str], wanted: str
+) -> QuerySet[Paper]:
+    """Papers whose title holds every required word (papers/migrations/0005's
+    trigram index serves this on PostgreSQL), the titles nearest the wanted
+    one first (pg_trgm's similarity; SQLite: oldest first)."""
     match = Q()
-    for word in words:
+    for word in required:
         match &= Q(title__icontains=word)
-    return papers.filter(match)
+    candidates = papers.filter(match)
+    if settings.IS_POSTGRES:
+        nearness = TrigramSimilarity("title", Value(wanted))
+        return candidates.annotate(nearness=nearness).order_by("-nearness", "pk")
+    return candidates.order_by("pk")

@@ -6,6 +6,7 @@ import pytest
 from history.models import Change
 from papers.models import Author, Label, Paper
 from papers.services.papers import paper_update
+from papers.views import selectors as page_selectors
 from taxonomy.models import Kind, Node, Provenance
 from tests.web.test_browse import html_of
 
@@ -106,15 +107,26 @@ def test_similar_title_can_be_added_after_confirming(curator_client, survey):
     assert Paper.objects.filter(citation_key="doe2024fusion").exists()
 
 
-def test_similar_title_in_other_word_forms_is_found_on_postgresql(
-    postgres_only, curator_client, survey
+def test_nearest_titles_are_compared_first_on_postgresql(
+    postgres_only, survey, monkeypatch
 ):
-    # The title's stems are looked up in the search document: "captioning"
-    # and "generators" find "Caption" and "Generator".
-    title = "Show and tell: a neural image captioning generators"
-    html = html_of(curator_client.post(ADD, form_data(title=title, doi="")))
-    assert "similar title" in html and "Show and Tell" in html
-    assert not Paper.objects.filter(citation_key="doe2024fusion").exists()
+    # More papers share the title's two longest words than are compared; the
+    # nearest title is among those compared all the same.
+    monkeypatch.setattr(page_selectors, "TITLE_CANDIDATES", 3)
+    for n in range(5):
+        Paper.objects.create(
+            citation_key=f"other{n}",
+            title=f"Contrastive recognition of case {n} in remote sensing archives",
+        )
+    near = Paper.objects.create(
+        citation_key="near", title="Contrastive Recognition of Spoken Words"
+    )
+    found = page_selectors.duplicate_candidates(
+        title="Contrastive recognition of spoken words!"
+    )
+    assert [(paper.pk, reason) for paper, reason in found] == [
+        (near.pk, "similar title")
+    ]
 
 
 def test_similar_title_check_finds_nothing_for_an_unrelated_title(

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("papers", "0014_drop_title_trigram_index"),
+        ("papers", "0013_paper_list_ordering_indexes"),
         ("taxonomy", "0001_initial"),
     ]
 
