@@ -16,12 +16,14 @@ once per data generation in each app process (taxonomy.cache.kept_in_process).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connections
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Value, When
+from django.db.models.functions import Coalesce
 
 from papers.models import Label, Paper
 from taxonomy.models import Provenance
@@ -48,14 +50,23 @@ class Links:
         return {key: int(n) for key, n in zip(self.keys, sizes, strict=True) if n}
 
 
-def _links(groups: dict) -> Links:
-    papers = [np.unique(ids) for ids in groups.values()]
-    codes = [np.full(len(ids), code, np.int32) for code, ids in enumerate(papers)]
-    empty = np.zeros(0, dtype=np.int64)
+def _links(papers: np.ndarray, keys: np.ndarray, *, repeats: bool = False) -> Links:
+    """Links of aligned paper ids and (integer) keys; `repeats` when a pair
+    may occur more than once (for a few keys: one pass over the pairs each)."""
+    if repeats:
+        span = int(papers.max()) + 1 if len(papers) else 1
+        each = []
+        for key in np.unique(keys):
+            present = np.zeros(span, dtype=bool)
+            present[papers[keys == key]] = True
+            each.append((np.flatnonzero(present), key))
+        papers = np.concatenate([found for found, _ in each] or [_EMPTY])
+        keys = np.concatenate([np.full(len(f), k) for f, k in each] or [_EMPTY])
+    distinct, codes = np.unique(keys, return_inverse=True)
     return Links(
-        papers=np.concatenate(papers) if papers else empty,
-        codes=np.concatenate(codes) if codes else empty.astype(np.int32),
-        keys=tuple(groups),
+        papers=papers,
+        codes=codes.reshape(-1).astype(np.int32),
+        keys=tuple(int(key) for key in distinct),
     )
 
 
@@ -123,33 +134,43 @@ def _sizes(sets: dict, selected: int) -> dict:
 def build_paper_sets(using: str, taxonomy: TaxonomyMap) -> PaperSets:
     """Read every published paper's year, venue, labels and datasets (one
     query) into sets and links."""
-    by_year_venue, by_node_provenance, by_dataset = _grouped_ids(using)
-    by_year, by_venue = _merged(by_year_venue, 0), _merged(by_year_venue, 1)
-    by_node = _merged(by_node_provenance, 0)
-    size = 1 + max((int(ids.max()) for ids in by_year.values()), default=0)
+    by_year, by_node, by_dataset = _grouped_ids(using)
+    size = 1 + max((int(ids.max()) for ids, _ in by_year.values()), default=0)
     under = {}
     for node in taxonomy.nodes:
-        found = [by_node[n] for n in taxonomy.descendants([node]) if n in by_node]
+        found = [by_node[n][0] for n in taxonomy.descendants([node]) if n in by_node]
         if found:
             under[node] = _bitmap(np.concatenate(found), size)
-    by_venue.pop(None, None)
-    provenances = _merged(by_node_provenance, 1)
+    papers, venues = _joined(by_year.values())
+    labelled, provenances = _joined(by_node.values())
+    provenance_links = _links(labelled, provenances, repeats=True)
+    has_venue = venues != NO_VENUE
     return PaperSets(
         under=under,
-        years={year: _bitmap(ids, size) for year, ids in by_year.items()},
+        years={year: _bitmap(ids, size) for year, (ids, _) in by_year.items()},
         size=size,
-        venues=_links(by_venue),
-        datasets=_links(_merged(by_dataset, 0)),
-        provenances=_links({PROVENANCES[c]: ids for c, ids in provenances.items()}),
+        venues=_links(papers[has_venue], venues[has_venue]),
+        datasets=_links(*_keyed(by_dataset)),
+        provenances=replace(
+            provenance_links,
+            keys=tuple(PROVENANCES[code] for code in provenance_links.keys),
+        ),
     )
 
 
-def _grouped_ids(using: str) -> tuple[dict, dict, dict]:
-    """The ids of the published papers by (year, venue id), of the labelled
-    ones by (node id, provenance's place in PROVENANCES), and of those using a
-    dataset by (dataset id, 0), in one query: a UNION of the three groupings,
-    on PostgreSQL grouped by the database (a few rows of arrays instead of one
-    row per id)."""
+#: The venue id standing for none (ids start at 1).
+NO_VENUE = 0
+_EMPTY = np.zeros(0, dtype=np.int64)
+Grouped = dict[Any, tuple[np.ndarray, np.ndarray]]
+
+
+def _grouped_ids(using: str) -> tuple[Grouped, Grouped, Grouped]:
+    """The ids of the published papers by year, each with its venue id (or
+    NO_VENUE); of the labelled ones by node, each with its label's provenance
+    (its place in PROVENANCES); and of those using a dataset by dataset. One
+    query: a UNION of the three groupings, on PostgreSQL grouped by the
+    database (a few rows of two aligned arrays each instead of one row per id;
+    the papers' part an index-only scan of papers_paper_status_year_idx)."""
     papers = Paper.objects.using(using).published()
     # Labels and dataset links less those of the few unpublished papers: no
     # join with every paper's row.
@@ -161,38 +182,51 @@ def _grouped_ids(using: str) -> tuple[dict, dict, dict]:
     ]
     provenance = Case(*codes, output_field=IntegerField())
     groupings = (
-        (papers.annotate(sub=F("venue_id")), "year", "pk"),
-        (labels.annotate(sub=provenance), "node_id", "paper_id"),
-        (links.annotate(sub=Value(0)), "dataset_id", "paper_id"),
+        (papers, "year", "pk", Coalesce("venue_id", NO_VENUE)),
+        (labels, "node_id", "paper_id", provenance),
+        (links, "dataset_id", "paper_id", Value(0)),
     )
     grouped = connections[using].vendor == "postgresql"
     parts = [
         rows.order_by()
-        .values(key, "sub")
-        .annotate(ids=ArrayAgg(ids))
-        .values_list(Value(n), key, "sub", "ids")
+        .values(key)
+        # Both aggregates take the group's rows in the same order.
+        .annotate(ids=ArrayAgg(ids), subs=ArrayAgg(sub))
+        .values_list(Value(n), key, "ids", "subs")
         if grouped
-        else rows.order_by().values_list(Value(n), key, "sub", ids)
-        for n, (rows, key, ids) in enumerate(groupings)
+        else rows.order_by().values_list(Value(n), key, ids, sub)
+        for n, (rows, key, ids, sub) in enumerate(groupings)
     ]
     found: tuple[dict, dict, dict] = ({}, {}, {})
-    for which, key, sub, ids in parts[0].union(*parts[1:], all=True):
+    for which, key, ids, subs in parts[0].union(*parts[1:], all=True):
         if grouped:
-            found[which][key, sub] = ids
+            found[which][key] = (ids, subs)
         else:
-            found[which].setdefault((key, sub), []).append(ids)
+            pairs = found[which].setdefault(key, ([], []))
+            pairs[0].append(ids)
+            pairs[1].append(subs)
     return tuple(
-        {key: np.array(ids, dtype=np.int64) for key, ids in one.items()}
+        {
+            key: (np.array(ids, dtype=np.int64), np.array(subs, dtype=np.int64))
+            for key, (ids, subs) in one.items()
+        }
         for one in found
     )
 
 
-def _merged(groups: dict[tuple, np.ndarray], position: int) -> dict:
-    """The ids of the groups by one part of their keys."""
-    parts: dict = {}
-    for key, ids in groups.items():
-        parts.setdefault(key[position], []).append(ids)
-    return {key: np.concatenate(found) for key, found in parts.items()}
+def _joined(pairs) -> tuple[np.ndarray, np.ndarray]:
+    """The groups' aligned arrays, each pair of them joined end to end."""
+    pairs = list(pairs)
+    return (
+        np.concatenate([ids for ids, _ in pairs] or [_EMPTY]),
+        np.concatenate([subs for _, subs in pairs] or [_EMPTY]),
+    )
+
+
+def _keyed(groups: Grouped) -> tuple[np.ndarray, np.ndarray]:
+    """The groups' ids joined end to end, and each one's group key."""
+    keys = [np.full(len(ids), key, dtype=np.int64) for key, (ids, _) in groups.items()]
+    return _joined(zip([ids for ids, _ in groups.values()], keys, strict=True))
 
 
 def _bitmap(ids: np.ndarray, size: int) -> int:

@@ -169,6 +169,16 @@ def _status_counts(using: str) -> dict[str, int]:
     return {status: counts.get(status, 0) for status in Status.values}
 
 
+def entry_types() -> list[str]:
+    """The BibTeX entry types the papers have, read once per data generation."""
+    return cached("entry-types", lambda using: _entry_types(using))
+
+
+def _entry_types(using: str) -> list[str]:
+    types = Paper.objects.using(using).order_by().values_list("entry_type", flat=True)
+    return sorted(types.distinct())
+
+
 def paper_list_all() -> QuerySet[Paper]:
     """Like paper_list, drafts included (for curators)."""
     return Paper.objects.select_related("venue").prefetch_related(

@@ -42,3 +42,29 @@ def test_labels_are_listed_newest_first(admin_client):
     shown = [label.pk for label in response.context["cl"].result_list]
     newest = Label.objects.order_by("-pk").values_list("pk", flat=True)
     assert shown == list(newest[: len(shown)]) and shown
+
+
+def entry_type_choices(client) -> list[str]:
+    response = client.get("/admin/papers/paper/")
+    assert response.status_code == 200
+    (offered,) = [
+        f for f in response.context["cl"].filter_specs if f.title == "entry type"
+    ]
+    return [name for name, _ in offered.lookup_choices]
+
+
+@pytest.mark.django_db
+def test_entry_type_filter_offers_the_types_in_use_and_follows_writes(admin_client):
+    in_use = set(Paper.objects.values_list("entry_type", flat=True))
+    assert set(entry_type_choices(admin_client)) == in_use
+    paper = Paper.objects.exclude(entry_type="phdthesis").first()
+    Paper.objects.filter(pk=paper.pk).update(entry_type="phdthesis")
+    assert "phdthesis" in entry_type_choices(admin_client)
+    response = admin_client.get("/admin/papers/paper/", {"entry_type": "phdthesis"})
+    shown = {p.citation_key for p in response.context["cl"].result_list}
+    assert shown == set(
+        Paper.objects.filter(entry_type="phdthesis").values_list(
+            "citation_key", flat=True
+        )
+    )
+    assert paper.citation_key in shown
