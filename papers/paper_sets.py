@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connections
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.functions import Coalesce
 
 from papers.models import Label, Paper
@@ -150,7 +150,7 @@ def build_paper_sets(using: str, taxonomy: TaxonomyMap) -> PaperSets:
         years={year: _bitmap(ids, size) for year, (ids, _) in by_year.items()},
         size=size,
         venues=_links(papers[has_venue], venues[has_venue]),
-        datasets=_links(*_keyed(by_dataset)),
+        datasets=_links(*_joined(by_dataset.values())),
         provenances=replace(
             provenance_links,
             keys=tuple(PROVENANCES[code] for code in provenance_links.keys),
@@ -167,10 +167,11 @@ Grouped = dict[Any, tuple[np.ndarray, np.ndarray]]
 def _grouped_ids(using: str) -> tuple[Grouped, Grouped, Grouped]:
     """The ids of the published papers by year, each with its venue id (or
     NO_VENUE); of the labelled ones by node, each with its label's provenance
-    (its place in PROVENANCES); and of those using a dataset by dataset. One
-    query: a UNION of the three groupings, on PostgreSQL grouped by the
-    database (a few rows of two aligned arrays each instead of one row per id;
-    the papers' part an index-only scan of papers_paper_status_year_idx)."""
+    (its place in PROVENANCES); and of those using a dataset by dataset, each
+    with the dataset's id. One query: a UNION of the three groupings, on
+    PostgreSQL grouped by the database (a few rows of two aligned arrays each
+    instead of one row per id; the papers' part an index-only scan of
+    papers_paper_status_year_idx)."""
     papers = Paper.objects.using(using).published()
     # Labels and dataset links less those of the few unpublished papers: no
     # join with every paper's row.
@@ -184,7 +185,7 @@ def _grouped_ids(using: str) -> tuple[Grouped, Grouped, Grouped]:
     groupings = (
         (papers, "year", "pk", Coalesce("venue_id", NO_VENUE)),
         (labels, "node_id", "paper_id", provenance),
-        (links, "dataset_id", "paper_id", Value(0)),
+        (links, "dataset_id", "paper_id", F("dataset_id")),
     )
     grouped = connections[using].vendor == "postgresql"
     parts = [
@@ -221,12 +222,6 @@ def _joined(pairs) -> tuple[np.ndarray, np.ndarray]:
         np.concatenate([ids for ids, _ in pairs] or [_EMPTY]),
         np.concatenate([subs for _, subs in pairs] or [_EMPTY]),
     )
-
-
-def _keyed(groups: Grouped) -> tuple[np.ndarray, np.ndarray]:
-    """The groups' ids joined end to end, and each one's group key."""
-    keys = [np.full(len(ids), key, dtype=np.int64) for key, (ids, _) in groups.items()]
-    return _joined(zip([ids for ids, _ in groups.values()], keys, strict=True))
 
 
 def _bitmap(ids: np.ndarray, size: int) -> int:
