@@ -16,7 +16,7 @@ once per data generation in each app process (taxonomy.cache.kept_in_process).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -50,9 +50,16 @@ class Links:
         return {key: int(n) for key, n in zip(self.keys, sizes, strict=True) if n}
 
 
-def _links(papers: np.ndarray, keys: np.ndarray, *, repeats: bool = False) -> Links:
-    """Links of aligned paper ids and (integer) keys; `repeats` when a pair
-    may occur more than once (for a few keys: one pass over the pairs each)."""
+def _links(
+    papers: np.ndarray,
+    keys: np.ndarray,
+    *,
+    repeats: bool = False,
+    names: tuple | None = None,
+) -> Links:
+    """Links of aligned paper ids and (integer) keys, each key named by its
+    place in `names` if given; `repeats` when a pair may occur more than once
+    (for a few keys: one pass over the pairs each)."""
     if repeats:
         span = int(papers.max()) + 1 if len(papers) else 1
         each = []
@@ -66,7 +73,7 @@ def _links(papers: np.ndarray, keys: np.ndarray, *, repeats: bool = False) -> Li
     return Links(
         papers=papers,
         codes=codes.reshape(-1).astype(np.int32),
-        keys=tuple(int(key) for key in distinct),
+        keys=tuple(int(key) if names is None else names[key] for key in distinct),
     )
 
 
@@ -143,7 +150,6 @@ def build_paper_sets(using: str, taxonomy: TaxonomyMap) -> PaperSets:
             under[node] = _bitmap(np.concatenate(found), size)
     papers, venues = _joined(by_year.values())
     labelled, provenances = _joined(by_node.values())
-    provenance_links = _links(labelled, provenances, repeats=True)
     has_venue = venues != NO_VENUE
     return PaperSets(
         under=under,
@@ -151,10 +157,7 @@ def build_paper_sets(using: str, taxonomy: TaxonomyMap) -> PaperSets:
         size=size,
         venues=_links(papers[has_venue], venues[has_venue]),
         datasets=_links(*_joined(by_dataset.values())),
-        provenances=replace(
-            provenance_links,
-            keys=tuple(PROVENANCES[code] for code in provenance_links.keys),
-        ),
+        provenances=_links(labelled, provenances, repeats=True, names=PROVENANCES),
     )
 
 
