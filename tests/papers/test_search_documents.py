@@ -92,3 +92,24 @@ def test_when_the_second_connection_fails_the_trigger_computes_them(ahead, monke
     assert report.written and ahead == ["search-documents"]
     assert stale_documents() == 0
     assert search("radar") == {f"ahead{i}" for i in range(5)}
+
+
+def test_a_paper_listing_an_author_twice_brings_its_document_too(ahead):
+    """The import keeps a repeated name once; the document computed ahead is the
+    one of the names kept, so the trigger (off here) has nothing left to do."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ALTER TABLE papers_paper DISABLE TRIGGER papers_paper_search_document"
+        )
+    twice = entries(5).replace(
+        "Nakamura, Aiko and", "Nakamura, Aiko and Nakamura, Aiko and"
+    )
+    report = importing.bibtex_import(data=twice, actor=None)
+    assert report.written and report.counts["created"] == 5
+    assert "listed more than once" in report.entries[0].message
+    assert (
+        Paper.objects.get(citation_key="ahead0").authors_text
+        == "Aiko Nakamura; Jo Müller"
+    )
+    assert stale_documents() == 0
+    assert search("nakamura lidar") == {f"ahead{i}" for i in range(5)}

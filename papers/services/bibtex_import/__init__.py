@@ -30,7 +30,13 @@ from django.core.validators import (
 )
 from django.db import DatabaseError, connection, transaction
 
-from papers.bibtex import BibRecord, ParseProblem, is_field_name, parse_bibtex
+from papers.bibtex import (
+    BibRecord,
+    ParseProblem,
+    PersonName,
+    is_field_name,
+    parse_bibtex,
+)
 from papers.bibtex.matching import Decision, WorkIndex, plan_import
 from papers.bibtex.write import implied_protection
 from papers.models import Author, Paper, Status, Venue
@@ -136,7 +142,7 @@ def _documents_ahead(records: list[BibRecord]):
     if connection.vendor != "postgresql" or len(records) < DOCUMENTS_AHEAD_FROM:
         return nullcontext()
     return SearchDocuments(
-        [(r.title, r.abstract, authors_text(r.authors)) for r in records]
+        [(r.title, r.abstract, authors_text(unique(r.authors))) for r in records]
     )
 
 
@@ -298,13 +304,18 @@ def _drop_repeated_authors(decision: Decision) -> None:
     parts, so the repeat is dropped and the entry's message says so.
     """
     authors = decision.record.authors
-    unique = tuple(dict.fromkeys(authors))
-    if len(unique) == len(authors):
+    kept = unique(authors)
+    if len(kept) == len(authors):
         return
     repeated = sorted({n.display for n in authors if authors.count(n) > 1})
-    decision.record = replace(decision.record, authors=unique)
+    decision.record = replace(decision.record, authors=kept)
     note = f"author {', '.join(repeated)} listed more than once; kept once"
     decision.message = f"{decision.message}; {note}" if decision.message else note
+
+
+def unique(authors: tuple[PersonName, ...]) -> tuple[PersonName, ...]:
+    """The authors with each name kept once, at its first place."""
+    return tuple(dict.fromkeys(authors))
 
 
 def _venue_errors(record: BibRecord) -> list[str]:
