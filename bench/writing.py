@@ -9,6 +9,7 @@ from django.utils import timezone
 from bench import synthetic
 from bench import vocabulary as words
 from bench.generate import columns, next_id, taxonomy_plan, write_rows
+from papers.bibtex import normalise_title
 
 VENUE_KINDS = (
     ("Journal of", "journal"),
@@ -59,7 +60,8 @@ def paper_rows(data: synthetic.PaperRows, ids, venue_ids, names, seed: int):
     for i, key in enumerate(data.keys):
         authors = "; ".join(names[a] for a in data.authors[i])
         yield (
-            ids[i], key, "article", data.titles[i], "", data.abstracts[i],
+            ids[i], key, "article", data.titles[i], normalise_title(data.titles[i]),
+            "", data.abstracts[i],
             int(data.years[i]), data.months[i], None, venue_ids[int(data.venues[i])],
             str(1 + i % 40), str(1 + i % 12), f"{1 + i % 900}--{10 + i % 900}",
             words.PUBLISHERS[i % len(words.PUBLISHERS)], data.dois[i],
@@ -70,7 +72,8 @@ def paper_rows(data: synthetic.PaperRows, ids, venue_ids, names, seed: int):
 
 
 PAPER_FIELDS = [
-    "id", "citation_key", "entry_type", "title", "title_protected", "abstract",
+    "id", "citation_key", "entry_type", "title", "normalised_title",
+    "title_protected", "abstract",
     "year", "month", "published_on", "venue", "volume", "number", "pages",
     "publisher", "doi", "arxiv_id", "url", "cite_count", "et_al", "extra",
     "status", "version", "confidence", "survey_inclusion", "provenance",

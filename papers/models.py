@@ -7,7 +7,7 @@ from django.db.models import F, IntegerField
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 
-from papers.bibtex import is_field_name
+from papers.bibtex import is_field_name, normalise_title
 from taxonomy.models import Dataset, Metric, Node, Provenance
 
 
@@ -114,6 +114,13 @@ class Paper(models.Model):
     citation_key = models.CharField(max_length=100, unique=True)
     entry_type = models.CharField(max_length=30, default="article")
     title = models.CharField(max_length=600)
+    normalised_title = models.TextField(
+        blank=True,
+        default="",
+        editable=False,
+        help_text="The title as duplicate matching compares it "
+        "(papers.bibtex.normalise_title); kept by save().",
+    )
     title_protected = models.CharField(
         max_length=700, blank=True, help_text="The title with its protective braces."
     )
@@ -205,6 +212,12 @@ class Paper(models.Model):
         ]
         indexes = [
             models.Index(fields=["year"], name="papers_paper_year_idx"),
+            # An import looks up the papers that share an entry's title.
+            models.Index(
+                fields=["normalised_title"],
+                include=["year", "id"],
+                name="papers_paper_norm_title_idx",
+            ),
             # Covers the published papers' part of papers.paper_sets' one
             # query (an index-only scan instead of reading every wide row).
             models.Index(
@@ -245,6 +258,13 @@ class Paper(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.year})" if self.year else self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.normalised_title = normalise_title(self.title)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "title" in fields:
+            kwargs["update_fields"] = {*fields, "normalised_title"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("papers:detail", kwargs={"key": self.citation_key})

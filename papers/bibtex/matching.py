@@ -104,7 +104,7 @@ class WorkIndex:
             return self.by_title[key], "title"
         preprint = is_preprint(record.arxiv_id, record.doi, record.venue)
         for work in self.by_work.get(key[:2], ()):
-            close = _close_years(work.title_key[2], key[2])
+            close = close_years(work.title_key[2], key[2])
             if work.preprint != preprint and close and not _conflict(work, record):
                 return work, "version"
         return None, ""
@@ -118,7 +118,7 @@ def _conflict(work: Work, record: BibRecord) -> bool:
     return bool(work.arxiv_id and record.arxiv_id and work.arxiv_id != record.arxiv_id)
 
 
-def _close_years(one: int | None, other: int | None) -> bool:
+def close_years(one: int | None, other: int | None) -> bool:
     return one is None or other is None or abs(one - other) <= PREPRINT_YEARS
 
 

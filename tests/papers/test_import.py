@@ -12,6 +12,7 @@ from history.models import Action, Change
 from papers.bibtex import parse_bibtex
 from papers.models import (
     Author,
+    Authorship,
     CitationKeyAlias,
     Label,
     LabelSource,
@@ -128,6 +129,21 @@ def test_a_published_version_adds_its_doi_to_an_arxiv_only_paper():
     paper = Paper.objects.get(citation_key="lee2020probe")
     assert (paper.doi, paper.arxiv_id) == ("10.5555/probe", "2004.01234")
     assert Paper.objects.filter(title__iexact="probing modalities").count() == 1
+
+
+def test_a_paper_saved_with_accents_is_found_by_an_entry_written_in_latex():
+    paper = Paper.objects.create(
+        citation_key="ruiz2022fusion", title="Fusión of Modalities", year=2022
+    )
+    author = Author.objects.create(given="Ana", family="Ruíz")
+    Authorship.objects.create(paper=paper, author=author, position=0)
+    entry = """@article{ruiz2022b, title = {{F}usi{\\'o}n of modalities},
+      author = {Ru{\\'\\i}z, Ana}, year = {2022}, doi = {10.5555/Fusion}}"""
+    outcome = one(bibtex_import(data=entry, actor=None), "ruiz2022b")
+    assert (outcome.outcome, outcome.paper_key) == ("updated", "ruiz2022fusion")
+    paper.refresh_from_db()
+    assert paper.doi == "10.5555/fusion"
+    assert Paper.objects.filter(normalised_title="fusion of modalities").count() == 1
 
 
 def test_a_preprint_and_its_published_version_in_one_file_are_one_paper():

@@ -96,3 +96,15 @@ def test_a_paper_carries_a_node_label_once():
     with pytest.raises(IntegrityError), transaction.atomic():
         Label.objects.create(paper=paper, node=node, source="import")
     assert str(paper.labels.get()) == "labelled -> Modality: Test image"
+
+
+@pytest.mark.django_db
+def test_the_normalised_title_follows_the_title_on_every_save():
+    paper = Paper.objects.create(
+        citation_key="ruiz2022", title='M{\\"u}ller-style {F}USION: a Study'
+    )
+    assert paper.normalised_title == "muller style fusion a study"
+    paper.title = "Fusión, Revisited"
+    paper.save(update_fields=["title"])
+    paper.refresh_from_db()
+    assert paper.normalised_title == "fusion revisited"

@@ -184,6 +184,7 @@ def _new_paper(decision: Decision, problems: list[ParseProblem]) -> dict | None:
         "citation_key": work.key,
         "entry_type": record.entry_type,
         "title": record.title,
+        "normalised_title": work.title_key[0],
         "title_protected": _explicit_protection(record),
         "abstract": record.abstract,
         "year": record.year,

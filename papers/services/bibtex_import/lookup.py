@@ -10,8 +10,8 @@ from django.db.models import FilteredRelation, Q
 from django.db.models.functions import Lower
 
 from papers.bibtex import BibRecord, PersonName, normalise_title
-from papers.bibtex.matching import PREPRINT_YEARS, Work, is_preprint, title_key
-from papers.models import Author, CitationKeyAlias, Paper
+from papers.bibtex.matching import Work, close_years, is_preprint, title_key
+from papers.models import CitationKeyAlias, Paper
 
 BATCH = 1000
 # Each paper with its venue's name and its first author's name parts, joined in.
@@ -40,10 +40,10 @@ def _papers():
 
 
 def database_works(records: list[BibRecord]) -> list[Work]:
-    """The papers any record could be: same DOI, arXiv id, or title key.
+    """The papers any record could be: same DOI, arXiv id, or normalised title.
 
-    One query per identifier kind (per thousand values) and one pass over the
-    papers of the years the file covers, each with its first author joined in.
+    One indexed query per identifier kind and per thousand values, each paper
+    with its venue and first author joined in.
     """
     rows: dict[int, tuple] = {}
     dois = sorted({r.doi for r in records if r.doi})
@@ -75,48 +75,25 @@ def _rows(papers) -> dict[int, tuple]:
 
 
 def _same_titles(records: list[BibRecord]) -> dict[int, tuple]:
-    """Papers with a record's title key (normalised title and first author's
-    family name), from a year close to the record's.
+    """Papers whose normalised title is some record's, from a year close to
+    that record's; the matching compares their first author.
 
-    Only a paper whose title key is some record's can match by title. The
-    authors whose family name gives a wanted key are found first (one pass over
-    the names), then only their papers are read and their titles compared.
+    The titles and years are read first, from the index alone; the rest of
+    the row only for the papers a record could be.
     """
-    keys = {title_key(r.title, r.authors, r.year)[:2] for r in records}
-    titles = {title for title, _ in keys}
-    families = {family for _, family in keys}
-    spread = range(-PREPRINT_YEARS, PREPRINT_YEARS + 1)
-    years = {r.year + d for r in records if r.year is not None for d in spread}
-    scope = Q(year__in=sorted(years))
-    if any(r.year is None for r in records):
-        scope |= Q(year__isnull=True)
-    folded: dict[tuple[str, str], str] = {}  # many authors share a family name
-    authors = []
-    for pk, *name in Author.objects.values_list("pk", "von", "family").iterator(10_000):
-        name = tuple(name)
-        key = folded.get(name)
-        if key is None:
-            key = folded[name] = _family_key(*name)
-        if key in families:
-            authors.append(pk)
+    years: dict[str, set[int | None]] = {}
+    for record in records:
+        years.setdefault(normalise_title(record.title), set()).add(record.year)
+    close = []
+    for chunk in chunks(sorted(years)):
+        rows = Paper.objects.filter(normalised_title__in=chunk).order_by()
+        for pk, title, year in rows.values_list("pk", "normalised_title", "year"):
+            if any(close_years(year, wanted) for wanted in years[title]):
+                close.append(pk)
     found = {}
-    # Always at least one query (no author has id 0), so that the number of
-    # lookups does not depend on the data. Large chunks: with one chunk the
-    # rows come in the papers' own order, as a paper scan would give them.
-    for index, chunk in enumerate(list(chunks(authors, 10 * BATCH)) or [[0]]):
-        first = Q(first__author_id__in=chunk)
-        if index == 0 and "" in families:
-            first |= Q(first__isnull=True)  # papers without authors
-        rows = _papers().filter(scope & first).values_list(*_FIELDS)
-        for row in rows.iterator(chunk_size=5000):
-            if normalise_title(row[4]) in titles:
-                found[row[0]] = row
+    for chunk in chunks(sorted(close)):
+        found.update(_rows(_papers().filter(pk__in=chunk)))
     return found
-
-
-def _family_key(von: str | None, family: str | None) -> str:
-    """The family part of a title key (as matching.title_key makes it)."""
-    return title_key("", _first_author(von, family), None)[1]
 
 
 class UsedKeys:
