@@ -108,3 +108,18 @@ def test_the_normalised_title_follows_the_title_on_every_save():
     paper.save(update_fields=["title"])
     paper.refresh_from_db()
     assert paper.normalised_title == "fusion revisited"
+
+
+def test_a_paper_row_is_stored_whole_on_postgresql(postgres_only):
+    """Migration 0017: no compression is tried on a row of a few kB."""
+    from django.db import connection
+
+    make_paper("whole2026", abstract=" ".join(["Fusing audio and video."] * 150))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_column_compression(abstract), octet_length(abstract)"
+            " FROM papers_paper WHERE citation_key = %s",
+            ["whole2026"],
+        )
+        compression, size = cursor.fetchone()
+    assert size > 3000 and compression is None
