@@ -6,7 +6,9 @@ A paper with an abstract and its search document is about 2.5 kB, above the
 compression saves about a quarter of the abstract on half of the rows but is
 a large part of what inserting a row costs (an import of 10,000 entries spent
 about 0.12 s of its PostgreSQL time on it). Rows now stay whole up to the
-largest size a page holds; longer ones are still moved out of line.
+largest size a page holds; longer ones are still moved out of line. The
+table takes about 10% more space (294 -> 332 MB at 100,000 papers, with the
+normalised titles of migration 0016).
 """
 
 from django.db import migrations
