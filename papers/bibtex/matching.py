@@ -119,6 +119,7 @@ def _conflict(work: Work, record: BibRecord) -> bool:
 
 
 def close_years(one: int | None, other: int | None) -> bool:
+    """Whether two years may be a preprint's and its published version's."""
     return one is None or other is None or abs(one - other) <= PREPRINT_YEARS
 
 

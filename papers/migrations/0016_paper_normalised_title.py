@@ -18,10 +18,13 @@ ADD_COLUMN = (
 
 def fill(apps, schema_editor):
     Paper = apps.get_model("papers", "Paper")
-    papers = list(Paper.objects.only("pk", "title"))
-    for paper in papers:
-        paper.normalised_title = normalise_title(paper.title)
-    Paper.objects.bulk_update(papers, ["normalised_title"], batch_size=1000)
+    papers = Paper.objects.only("pk", "title").order_by("pk")
+    last = 0
+    while batch := list(papers.filter(pk__gt=last)[:1000]):
+        for paper in batch:
+            paper.normalised_title = normalise_title(paper.title)
+        Paper.objects.bulk_update(batch, ["normalised_title"])
+        last = batch[-1].pk
 
 
 class Migration(migrations.Migration):
