@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from taxonomy.cache import cached
+from taxonomy.cache import kept_in_process
 from taxonomy.models import Kind, Node
 
 
@@ -57,8 +57,9 @@ class TaxonomyMap:
 
 
 def taxonomy_map() -> TaxonomyMap:
-    """The taxonomy as it is now (one cached read per data generation)."""
-    return cached(
+    """The taxonomy as it is now (read once per data generation and process:
+    every list request resolves its filters with it)."""
+    return kept_in_process(
         "taxonomy-map",
         lambda using: TaxonomyMap.from_nodes(list(Node.objects.using(using))),
     )

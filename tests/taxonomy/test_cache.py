@@ -5,10 +5,12 @@ import threading
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from papers.models import Author, Label, Paper, Venue
-from taxonomy.cache import cached, generation
+from taxonomy.cache import GENERATION_SQL, cached, generation
 from taxonomy.models import Dataset, Kind, Node
+from taxonomy.selectors import taxonomy_map
 
 TREE = "/api/v1/taxonomy/"
 PAPERS = "/api/v1/papers/"
@@ -170,3 +172,12 @@ def test_a_write_committed_by_another_connection_is_seen_at_once(anon, survey):
     thread.start()
     thread.join()
     assert _tree_count(anon, Kind.MODALITY, "audio") == before + 1
+
+
+def test_the_taxonomy_map_is_read_once_per_generation_and_process(survey):
+    first = taxonomy_map()
+    with CaptureQueriesContext(connection) as queries:
+        assert taxonomy_map() is first  # no copy out of a shared cache
+    assert [query["sql"] for query in queries] == [GENERATION_SQL]
+    Node.objects.create(kind=Kind.MODALITY, slug="sonar", name="Sonar")
+    assert (Kind.MODALITY, "sonar") in taxonomy_map().by_slug
