@@ -171,7 +171,7 @@ def _status_counts(using: str) -> dict[str, int]:
 
 def entry_types() -> list[str]:
     """The BibTeX entry types the papers have, read once per data generation."""
-    return cached("entry-types", lambda using: _entry_types(using))
+    return cached("entry-types", _entry_types)
 
 
 def _entry_types(using: str) -> list[str]:

@@ -146,6 +146,17 @@ def test_a_paper_saved_with_accents_is_found_by_an_entry_written_in_latex():
     assert Paper.objects.filter(normalised_title="fusion of modalities").count() == 1
 
 
+def test_of_two_known_papers_with_the_same_title_key_the_older_is_matched():
+    author = Author.objects.create(given="Ana", family="Ruiz")
+    for key in ("ruiz2022first", "ruiz2022second"):
+        paper = Paper.objects.create(citation_key=key, title="Sonar Fusion", year=2022)
+        Authorship.objects.create(paper=paper, author=author, position=0)
+    entry = """@article{ruiz2022c, title = {Sonar fusion}, author = {Ruiz, Ana},
+      year = {2022}, doi = {10.5555/sonar}}"""
+    outcome = one(bibtex_import(data=entry, actor=None), "ruiz2022c")
+    assert (outcome.outcome, outcome.paper_key) == ("updated", "ruiz2022first")
+
+
 def test_a_preprint_and_its_published_version_in_one_file_are_one_paper():
     text = """@article{kim2019a, title={Shared Attention}, author={Kim, Bo},
       journal={arXiv preprint arXiv:1901.00002}, year={2019}}

@@ -92,7 +92,7 @@ def _same_titles(records: list[BibRecord]) -> dict[int, tuple]:
                 close.append(pk)
     found = {}
     for chunk in chunks(sorted(close)):
-        found.update(_rows(_papers().filter(pk__in=chunk)))
+        found.update(_rows(_papers().filter(pk__in=chunk).order_by("pk")))
     return found
 
 
