@@ -3,6 +3,8 @@ to bare bibtexparser doing the same parsing or writing."""
 
 import gc
 import inspect
+import os
+import resource
 import statistics
 import time
 import tracemalloc
@@ -87,13 +89,16 @@ def import_figure(count: int, actor, log=print, rounds: int = 3) -> Figure:
         figure.baseline([_parse_seconds(text) * 1000])
         figure.status = "not available yet"
         return figure
-    parsing, importing = [], []
+    parsing, importing, work = [], [], []
     try:
         outcome, _ = _rolled_back_import(function, text, actor)  # warm-up
         for _ in range(rounds):
             parsing.append(_parse_seconds(text))
+            before = processor_seconds()
             outcome, seconds = _rolled_back_import(function, text, actor)
             importing.append(seconds)
+            time.sleep(0.5)  # for the server to reap the import's second backend
+            work.append(_spent(before, processor_seconds()))
     except Exception as error:  # reported, not raised: the run goes on
         figure.status, figure.note = "error", f"{type(error).__name__}: {error}"[:300]
         return figure
@@ -101,6 +106,7 @@ def import_figure(count: int, actor, log=print, rounds: int = 3) -> Figure:
     figure.timed([seconds * 1000 for seconds in importing])
     figure.extra["baseline_entries_per_s"] = round(count / statistics.median(parsing))
     figure.extra["entries_per_s"] = round(count / statistics.median(importing))
+    figure.extra.update(_work_figures(work, statistics.median(parsing)))
     counts = getattr(outcome, "counts", None)
     if counts is not None:
         figure.extra["outcomes"] = {k: v for k, v in counts.items() if v}
@@ -109,6 +115,53 @@ def import_figure(count: int, actor, log=print, rounds: int = 3) -> Figure:
             figure.note = f"not every entry was imported: {counts}"
     log(f"  import: {figure.extra['entries_per_s']} entries/s")
     return figure
+
+
+def processor_seconds() -> tuple[float, float | None]:
+    """CPU seconds used so far by this process (all its threads) and by the
+    PostgreSQL server's processes on this machine, the ended ones included
+    (None when no server runs here)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return own.ru_utime + own.ru_stime, _server_seconds()
+
+
+def _server_seconds() -> float | None:
+    """utime + stime of every process named postgres, plus the children each
+    has reaped (a closed connection's backend counts in the postmaster's)."""
+    ticks, found = 0, False
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/comm") as comm:
+                if comm.read().strip() != "postgres":
+                    continue
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile, or not ours to read
+            continue
+        found = True
+        ticks += sum(int(value) for value in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK") if found else None
+
+
+def _spent(before, after) -> tuple[float, float | None]:
+    python = after[0] - before[0]
+    server = None if None in (before[1], after[1]) else after[1] - before[1]
+    return python, server
+
+
+def _work_figures(work: list[tuple[float, float | None]], parsing: float) -> dict:
+    """The import's CPU seconds (median round), and how far apart from bare
+    parsing the import would be were that work spread over every core."""
+    python = statistics.median(spent for spent, _ in work)
+    figures = {"python_cpu_s": round(python, 2)}
+    if any(server is None for _, server in work):
+        return figures
+    server = statistics.median(server for _, server in work)
+    total = statistics.median(spent + server for spent, server in work)
+    cores = len(os.sched_getaffinity(0))
+    figures |= {"server_cpu_s": round(server, 2), "cpu_s": round(total, 2)}
+    figures |= {"cores": cores, "cpu_floor_ratio": round(total / cores / parsing, 2)}
+    return figures
 
 
 def _parse_seconds(text: str) -> float:

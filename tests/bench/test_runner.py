@@ -3,12 +3,14 @@ requests and baselines it measures (the CI smoke runs the whole runner)."""
 
 import io
 import json
+import os
+import time
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
-from bench import baselines, report, scenarios
+from bench import baselines, bibtex_bench, report, scenarios
 from bench.generate import generate
 from bench.load import parse_wrk
 from bench.measure import Figure, percentile
@@ -178,3 +180,55 @@ def test_set_filter_selects_about_the_target_number_of_papers(survey):
         later = {**chosen, "year_min": chosen["year_min"] + 1}
         assert matches(later) < 20
     assert scenarios.set_filter(target=20) == chosen
+
+
+def test_a_missed_import_ratio_says_what_the_import_cost_in_cpu():
+    slow = Figure(name="BibTeX import", p50_ms=3000, p95_ms=3100)
+    slow.baseline([750.0, 760.0])
+    slow.extra = {
+        "entries_per_s": 3333, "python_cpu_s": 1.5, "server_cpu_s": 2.7,
+        "cpu_s": 4.2, "cores": 2, "cpu_floor_ratio": 2.8,
+    }  # fmt: skip
+    text = report.render(_results(**{"import": slow.as_dict()}))
+    assert "| BibTeX import vs bibtexparser parsing | <= 3x | 4.08x | **missed** |" in (
+        text
+    )
+    assert (
+        "In this run the import's work came to 4.2 CPU seconds (1.5 s in Python,"
+        " 2.7 s in PostgreSQL's processes): spread over the machine's 2 cores"
+        " with none ever idle, it would still take 2.8x the time of bare parsing."
+    ) in text
+    slow.extra = {"entries_per_s": 3333, "python_cpu_s": 1.5}  # no local server
+    text = report.render(_results(**{"import": slow.as_dict()}))
+    assert "- **BibTeX import vs bibtexparser parsing**: 4.08x. Much of" in text
+
+
+def test_the_import_work_is_this_process_cpu_and_the_local_servers():
+    before = bibtex_bench.processor_seconds()
+    began = time.process_time()
+    while time.process_time() - began < 0.2:
+        pass
+    python, _ = bibtex_bench._spent(before, bibtex_bench.processor_seconds())
+    assert 0.15 <= python <= 1.0
+    figures = bibtex_bench._work_figures([(1.0, 2.0), (1.2, 2.2), (0.8, 1.8)], 0.5)
+    cores = len(os.sched_getaffinity(0))
+    assert figures == {
+        "python_cpu_s": 1.0, "server_cpu_s": 2.0, "cpu_s": 3.0, "cores": cores,
+        "cpu_floor_ratio": round(3.0 / cores / 0.5, 2),
+    }  # fmt: skip
+    assert bibtex_bench._work_figures([(1.0, None)], 0.5) == {"python_cpu_s": 1.0}
+
+
+@pytest.mark.django_db
+def test_the_servers_cpu_counts_when_postgresql_runs_on_this_machine():
+    if not settings.IS_POSTGRES:
+        pytest.skip("PostgreSQL's own processes: SQLite runs in this one")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+        if not os.path.exists(f"/proc/{backend}"):
+            pytest.skip("the PostgreSQL server runs on another machine")
+        before = bibtex_bench.processor_seconds()
+        cursor.execute("SELECT count(*) FROM generate_series(1, 5000000)")
+        _, server = bibtex_bench._spent(before, bibtex_bench.processor_seconds())
+    assert server is not None and server >= 0.1
