@@ -1,5 +1,6 @@
 """The BibTeX import service and the import_bibtex / export_bibtex commands."""
 
+import gc
 import io
 
 import pytest
@@ -21,7 +22,12 @@ from papers.models import (
     Venue,
     VenueKind,
 )
-from papers.services.bibtex_import import OUTCOMES, bibtex_import, lookup
+from papers.services.bibtex_import import (
+    OUTCOMES,
+    bibtex_import,
+    collector_paused,
+    lookup,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -409,3 +415,36 @@ def test_a_conflict_met_only_when_writing_writes_nothing_and_says_so(monkeypatch
     assert "the database changed during the import" in report.problems[-1].message
     after = (Paper.objects.count(), Author.objects.count(), Change.objects.count())
     assert after == before
+
+
+def test_the_cyclic_collector_rests_while_an_import_runs_and_resumes_after():
+    enabled = []
+
+    def progress(stage, done, total):
+        enabled.append(gc.isenabled())
+
+    report = bibtex_import(data=NEW_PAPER, actor=None, progress=progress)
+    assert report.written and enabled and not any(enabled)
+    assert gc.isenabled()
+
+    def failing(stage, done, total):
+        raise RuntimeError("the terminal went away")
+
+    with pytest.raises(RuntimeError):
+        bibtex_import(data=NEW_PAPER, actor=None, dry_run=True, progress=failing)
+    assert gc.isenabled()
+
+    gc.disable()  # a caller that keeps it off finds it off afterwards
+    try:
+        bibtex_import(data=NEW_PAPER, actor=None, dry_run=True)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_overlapping_imports_resume_the_collector_when_the_last_one_ends():
+    with collector_paused():
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
