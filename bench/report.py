@@ -297,8 +297,8 @@ def _ms(value) -> str:
 def figure_rows(results: dict) -> list[str]:
     rows = [
         "| request | p50 ms | p95 ms | baseline p50 ms | baseline p95 ms | ratio (p95)"
-        " | queries | notes |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        " | queries | timed | notes |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for figure in results["figures"].values():
         ratio = f"{figure['ratio']:.2f}x" if "ratio" in figure else ""
@@ -314,7 +314,7 @@ def figure_rows(results: dict) -> list[str]:
             f"| {figure['name']} | {_ms(figure.get('p50_ms'))} |"
             f" {_ms(figure.get('p95_ms'))} | {_ms(figure.get('baseline_p50_ms'))} |"
             f" {_ms(figure.get('baseline_p95_ms'))} | {ratio} |"
-            f" {figure.get('queries', '')} | {notes} |"
+            f" {figure.get('queries', '')} | {figure.get('samples') or ''} | {notes} |"
         )
     return rows
 
