@@ -31,19 +31,26 @@ def sample(call: Callable[[], object], *, repeat: int, warmup: int) -> list[floa
 
 
 def sample_in_turn(
-    calls: list[Callable[[], object]], *, repeat: int, warmup: int
+    calls: list[Callable[[], object]], *, repeat: int, warmup: int, block: int = 1
 ) -> list[list[float]]:
-    """Milliseconds of each call, the calls run one after another in each of
-    `repeat` rounds (after `warmup` untimed rounds)."""
+    """Milliseconds of `repeat` runs of each call, the calls taking turns in
+    runs of `block` (after `warmup` untimed runs of each).
+
+    Taking turns lets each call meet the same moments of a noisy machine;
+    blocks of a few keep one call's traces in the caches (a heavy raw-SQL
+    baseline's, say) from falling on every run of the next.
+    """
     for _ in range(warmup):
         for call in calls:
             call()
     times: list[list[float]] = [[] for _ in calls]
-    for _ in range(repeat):
+    while len(times[0]) < repeat:
+        runs = min(block, repeat - len(times[0]))
         for call, taken in zip(calls, times, strict=True):
-            began = time.perf_counter()
-            call()
-            taken.append((time.perf_counter() - began) * 1000)
+            for _ in range(runs):
+                began = time.perf_counter()
+                call()
+                taken.append((time.perf_counter() - began) * 1000)
     return times
 
 

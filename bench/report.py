@@ -393,6 +393,8 @@ def render(results: dict) -> str:
         "Baseline: the same rows fetched with raw SQL through psycopg and serialised",
         "with the json module (for BibTeX: bibtexparser alone). Every answer is",
         "computed: the cache of whole list answers is off here (ATLAS_ANSWER_CACHE=0).",
+        "A request and its baseline take turns, five timed runs at a time; \"timed\"",
+        "counts the runs behind each figure.",
         "",
         *figure_rows(results),
         "",

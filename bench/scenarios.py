@@ -149,6 +149,11 @@ def available(path: str) -> bool:
     return match.url_name != "not-found"
 
 
+#: Requests of one figure timed in a row before its baseline's (or the next
+#: figure's) turn.
+BLOCK = 5
+
+
 class Bench:
     """Measures API paths, `repeat` timed requests each after `warmup`."""
 
@@ -162,9 +167,9 @@ class Bench:
         return self.endpoints([(name, paths, baseline)], repeat, before)[0]
 
     def endpoints(self, specs, repeat=None, before=None) -> list[Figure]:
-        """Figures of several (name, paths, baseline) measured in turn within
-        each round, with their baselines: a figure and the one it is compared
-        with see the same moments of a noisy machine."""
+        """Figures of several (name, paths, baseline) measured in turn with
+        their baselines, BLOCK requests at a time: a figure and the one it is
+        compared with see the same moments of a noisy machine."""
         figures, calls, owners = [], [], []
         for name, paths, baseline in specs:
             paths = [paths] if isinstance(paths, str) else list(paths)
@@ -184,7 +189,7 @@ class Bench:
                 owners.append((figure, "baseline"))
         if calls:
             rounds = sample_in_turn(
-                calls, repeat=repeat or self.repeat, warmup=self.warmup
+                calls, repeat=repeat or self.repeat, warmup=self.warmup, block=BLOCK
             )
             for (figure, record), times in zip(owners, rounds, strict=True):
                 getattr(figure, record)(times)

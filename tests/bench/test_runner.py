@@ -13,7 +13,7 @@ from django.db import connection
 from bench import baselines, bibtex_bench, report, scenarios
 from bench.generate import generate
 from bench.load import parse_wrk
-from bench.measure import Figure, percentile
+from bench.measure import Figure, percentile, sample_in_turn
 
 WRK_OUTPUT = """Running 20s test @ http://127.0.0.1:8000/api/v1/papers/
   2 threads and 8 connections
@@ -232,3 +232,11 @@ def test_the_servers_cpu_counts_when_postgresql_runs_on_this_machine():
         cursor.execute("SELECT count(*) FROM generate_series(1, 5000000)")
         _, server = bibtex_bench._spent(before, bibtex_bench.processor_seconds())
     assert server is not None and server >= 0.1
+
+
+def test_calls_take_turns_in_blocks_until_each_has_its_runs():
+    order = []
+    calls = [lambda: order.append("a"), lambda: order.append("b")]
+    times = sample_in_turn(calls, repeat=7, warmup=1, block=3)
+    assert [len(t) for t in times] == [7, 7]
+    assert "".join(order) == "ab" + "aaabbb" + "aaabbb" + "ab"
