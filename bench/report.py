@@ -53,22 +53,15 @@ REASONS = {
     "moves in Python over 2.4 million adjacency entries).",
     "build_memory": "the citation and topic adjacency as scipy arrays plus "
     "the per-paper dicts of the result.",
-    "import": "measured at 100,000 papers, per 10,000 entries: parsing about "
-    "0.6 s (the project's own reader; bibtexparser alone takes 0.75-0.85 s on "
-    "the same machine), matching 0.5 s (0.4 s of it the indexed lookups by "
-    "DOI, arXiv id and normalised title), writing 1.7 s: 1.25 s for PostgreSQL "
-    "to take the paper rows (the same rows inserted within PostgreSQL take "
-    "1.3 s; the search document's GIN index costs 0.4 s of it, the title "
-    "trigram index 0.28 s, the list orderings' indexes 0.28 s) and 0.35 s for "
-    "the authorships, labels and change log. Timings on these machines vary "
-    "by 10-20% between runs.",
+    "import": "where the work goes is set out under the import against bare "
+    "parsing, below. Timings on these machines vary by 10-20% between runs.",
     "import_ratio": "Much of the import's work is PostgreSQL's, per 10,000 "
     "entries (measured apart): the search documents 1.1 s (computed on a second "
     "connection while the file is matched), taking the paper rows 1.0 s (the "
     "search document's GIN index 0.35 s of it, the title trigram index 0.25 s, "
     "the list orderings' indexes 0.25 s), the lookups 0.3 s; Python's is "
-    "parsing 0.6 s (bibtexparser alone takes 0.75 s), matching 0.35 s and "
-    "making the rows 0.6 s. Parsing comes first and uses one core, since "
+    "parsing 0.5 s (bibtexparser alone takes 0.7-0.9 s), matching 0.35 s and "
+    "making the rows 0.5 s. Parsing comes first and uses one core, since "
     "nothing can be matched or written before the whole file is read "
     "(duplicates within it, a preprint and its published version, a bad entry "
     "anywhere must leave the database untouched). The costly indexes each "
