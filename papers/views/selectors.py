@@ -5,8 +5,13 @@ and duplicate candidates for the curator forms."""
 from difflib import SequenceMatcher
 
 from django.conf import settings
-from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Count, Prefetch, Q, QuerySet, Value
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchVectorField,
+    TrigramSimilarity,
+)
+from django.db import connection
+from django.db.models import Count, Func, Prefetch, Q, QuerySet, Value
 
 from history.models import Change
 from papers.bibtex import normalise_arxiv_id, normalise_doi, normalise_title
@@ -232,14 +237,39 @@ def _similar_titles(papers, title: str) -> list[Paper]:
 def _title_candidates(
     papers: QuerySet[Paper], required: list[str], wanted: str
 ) -> QuerySet[Paper]:
-    """Papers whose title holds every required word (papers/migrations/0005's
-    trigram index serves this on PostgreSQL), the titles nearest the wanted
-    one first (pg_trgm's similarity; SQLite: oldest first)."""
-    match = Q()
-    for word in required:
-        match &= Q(title__icontains=word)
-    candidates = papers.filter(match)
+    """Papers whose title holds every required word, the titles nearest the
+    wanted one first (pg_trgm's similarity; SQLite: oldest first).
+
+    PostgreSQL reads them from the index of the titles' words (migration
+    0018), the words stemmed as full-text search stems them. Words that are
+    all stop words leave nothing to look up; those fall back to substring
+    matching, as SQLite always does.
+    """
+    words = " ".join(required)
+    if settings.IS_POSTGRES and _has_search_terms(words):
+        query = SearchQuery(words, config="english")
+        candidates = papers.alias(title_words=TitleWords("title"))
+        candidates = candidates.filter(title_words=query)
+    else:
+        match = Q()
+        for word in required:
+            match &= Q(title__icontains=word)
+        candidates = papers.filter(match)
     if settings.IS_POSTGRES:
         nearness = TrigramSimilarity("title", Value(wanted))
         return candidates.annotate(nearness=nearness).order_by("-nearness", "pk")
     return candidates.order_by("pk")
+
+
+class TitleWords(Func):
+    """A title's words as full-text search keeps them; the expression of the
+    index papers_paper_title_words (migration 0018), which it must match."""
+
+    template = "to_tsvector('english'::regconfig, %(expressions)s)"
+    output_field = SearchVectorField()
+
+
+def _has_search_terms(words: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT numnode(plainto_tsquery('english', %s)) > 0", [words])
+        return cursor.fetchone()[0]

