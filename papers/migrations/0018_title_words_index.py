@@ -5,7 +5,8 @@ The check looks for papers whose title holds the two longest words of the
 title being entered. A GIN index of each title's words (stemmed, English) keeps
 about eight entries a paper where the trigram index kept about sixty: taking in
 a paper row costs PostgreSQL less (an import of 10,000 entries: 0.25 s for the
-trigram index, 0.1 s for this one), and the index is a quarter of the size.
+trigram index, 0.1 s for this one), and the index takes a fifth of the space
+(7 MB against 40 MB at 100,000 papers).
 The expression must stay identical to papers.views.selectors.TitleWords.
 """
 
