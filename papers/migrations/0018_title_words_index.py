@@ -14,24 +14,28 @@ from django.db import migrations
 
 TRIGRAMS = "papers_paper_title_trgm"
 WORDS = "papers_paper_title_words"
+# Each index's definition on papers_paper: access method and expression.
+DEFINITIONS = {
+    TRIGRAMS: "gin (upper(title::text) gin_trgm_ops)",
+    WORDS: "gin (to_tsvector('english'::regconfig, title))",
+}
+
+
+def _switch(schema_editor, kept: str, dropped: str) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {kept} ON papers_paper"
+            f" USING {DEFINITIONS[kept]}"
+        )
+        schema_editor.execute(f"DROP INDEX IF EXISTS {dropped}")
 
 
 def use_words(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {WORDS} ON papers_paper"
-            " USING gin (to_tsvector('english'::regconfig, title))"
-        )
-        schema_editor.execute(f"DROP INDEX IF EXISTS {TRIGRAMS}")
+    _switch(schema_editor, WORDS, TRIGRAMS)
 
 
 def use_trigrams(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {TRIGRAMS} ON papers_paper"
-            " USING gin (upper(title::text) gin_trgm_ops)"
-        )
-        schema_editor.execute(f"DROP INDEX IF EXISTS {WORDS}")
+    _switch(schema_editor, TRIGRAMS, WORDS)
 
 
 class Migration(migrations.Migration):
