@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 Texts = tuple[str, str, str]  # title, abstract, author names
 CHUNK = 1000
 _SQL = """
-SELECT papers_search_document(t.title, t.abstract, t.authors)::text
+SELECT papers_search_document(t.title, t.abstract, t.authors)
   FROM unnest(%b::text[], %b::text[], %b::text[]) WITH ORDINALITY
        AS t(title, abstract, authors, position)
  ORDER BY t.position
@@ -58,8 +58,8 @@ class SearchDocuments:
         self._stop.set()
         self._thread.join()
 
-    def document(self, title: str, abstract: str, authors: str) -> str | None:
-        """The document of these texts (PostgreSQL's text form), waiting for its
+    def document(self, title: str, abstract: str, authors: str) -> bytes | None:
+        """The document of these texts (PostgreSQL's binary form), waiting for its
         chunk if need be; None for texts not given or when computing failed."""
         position = self._position.get((title, abstract, authors))
         if position is None:
@@ -79,7 +79,7 @@ class SearchDocuments:
                         break
                     texts = self._texts[index * CHUNK : (index + 1) * CHUNK]
                     columns = [list(c) for c in zip(*texts, strict=True)]
-                    cursor.execute(_SQL, columns)
+                    cursor.execute(_SQL, columns, binary=True)
                     future.set_result([document for (document,) in cursor])
         except Exception:  # noqa: BLE001 - the trigger computes what is missing
             logger.warning("search documents not computed ahead", exc_info=True)

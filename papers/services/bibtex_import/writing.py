@@ -16,6 +16,8 @@ from django.db import connection
 from django.db.models import F, JSONField, Model
 from django.db.models.functions import Lower
 from django.utils import timezone
+from psycopg import pq
+from psycopg.adapt import Dumper
 
 from history.models import Action, Change
 from history.services import change_record
@@ -46,6 +48,7 @@ _VENUE_KINDS = {
 }
 _PREPRINT_VENUES = {"arxiv", "arxiv preprint", "arxiv e-prints", "corr"}
 _LOGGED_FIELDS = ("citation_key", "title", "year", "doi", "arxiv_id")
+_JSONB_OID, _TSVECTOR_OID = 3802, 3614  # fixed oids of built-in types
 
 
 def write_plan(
@@ -112,8 +115,9 @@ def insert_rows(
     and return their ids, in order.
 
     On PostgreSQL the ids are drawn from the table's sequence and the rows sent
-    with COPY, with any ``columns`` that are not model fields (name -> one value
-    per row); elsewhere they go through bulk_create.
+    with a binary COPY, with any ``columns`` that are not model fields (name ->
+    one value per row; a search document in PostgreSQL's binary form);
+    elsewhere they go through bulk_create.
     """
     if not rows:
         return []
@@ -134,9 +138,13 @@ def insert_rows(
             [meta.db_table, meta.pk.column, len(rows)],
         )
         ids = [pk for (pk,) in cursor.fetchall()]
+        types = _column_types(cursor, meta.db_table, names)
         listed = ", ".join(quote(name) for name in names)
-        sql = f"COPY {quote(meta.db_table)} ({listed}) FROM STDIN"
+        sql = f"COPY {quote(meta.db_table)} ({listed}) FROM STDIN (FORMAT BINARY)"
+        for dumper in (_JsonTextDumper, _SearchDocumentDumper):
+            cursor.cursor.adapters.register_dumper(None, dumper)
         with cursor.cursor.copy(sql) as copy:
+            copy.set_types(types)
             for pk, row, extra in zip(ids, rows, values_of_more, strict=True):
                 copy.write_row(
                     [pk]
@@ -147,6 +155,37 @@ def insert_rows(
                     + list(extra)
                 )
     return ids
+
+
+def _column_types(cursor, table: str, names: list[str]) -> list[int]:
+    """The type oids of the table's columns of these names, in order."""
+    cursor.execute(
+        "SELECT attname, atttypid::int FROM pg_attribute"
+        " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+        [connection.ops.quote_name(table)],
+    )
+    oids = dict(cursor.fetchall())
+    return [oids[name] for name in names]
+
+
+class _JsonTextDumper(Dumper):
+    """jsonb in binary from JSON text already written (by the field's encoder)."""
+
+    oid = _JSONB_OID
+    format = pq.Format.BINARY
+
+    def dump(self, text: str) -> bytes:
+        return b"\x01" + text.encode()
+
+
+class _SearchDocumentDumper(Dumper):
+    """A tsvector as PostgreSQL sent it in binary, sent back unchanged."""
+
+    oid = _TSVECTOR_OID
+    format = pq.Format.BINARY
+
+    def dump(self, document: bytes) -> bytes:
+        return document
 
 
 def _defaults(fields: list) -> list[tuple[str, Callable, Any]]:
