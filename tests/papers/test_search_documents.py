@@ -9,7 +9,7 @@ from django.db import connection
 from papers import selectors
 from papers.models import Paper
 from papers.services import bibtex_import as importing
-from papers.services.bibtex_import import search_documents
+from papers.services.bibtex_import import search_documents, search_index
 
 pytestmark = pytest.mark.usefixtures("postgres_only")
 
@@ -113,3 +113,64 @@ def test_a_paper_listing_an_author_twice_brings_its_document_too(ahead):
     )
     assert stale_documents() == 0
     assert search("nakamura lidar") == {f"ahead{i}" for i in range(5)}
+
+
+def pending_entries() -> int | None:
+    """Entries waiting in the search index's pending list (None without the
+    pgstattuple extension, which reads them)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_available_extensions WHERE name = 'pgstattuple'"
+        )
+        if cursor.fetchone() is None:
+            return None
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pgstattuple")
+        cursor.execute(
+            "SELECT pending_tuples FROM pgstatginindex(%s::regclass)",
+            [search_index.INDEX],
+        )
+        return cursor.fetchone()[0]
+
+
+def limit() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('gin_pending_list_limit')")
+        return cursor.fetchone()[0]
+
+
+def test_a_large_import_leaves_the_search_index_merged(ahead, monkeypatch):
+    """The papers' entries wait in the pending list while they go in (the
+    import's connection does not stop to merge them), and a second connection
+    has merged them by the time the import returns."""
+    if pending_entries() is None:
+        pytest.skip("PostgreSQL's pgstattuple extension is not installed")
+    seen = {}
+    original = search_index.MergedAside.papers_written
+
+    def papers_written(self):
+        seen["pending"], seen["limit"] = pending_entries(), limit()
+        original(self)
+
+    monkeypatch.setattr(search_index.MergedAside, "papers_written", papers_written)
+    monkeypatch.setattr(search_index, "LIMIT_KB", 64)  # kB; the default is 4 MB
+    before = limit()
+    report = importing.bibtex_import(data=entries(7), actor=None)
+    assert report.written
+    assert seen == {"pending": 7, "limit": "64kB"}
+    assert pending_entries() == 0 and limit() == before
+    assert search("lidar") == {f"ahead{i}" for i in range(7)}
+
+
+def test_when_the_merge_fails_the_import_is_written_all_the_same(ahead, monkeypatch):
+    monkeypatch.setattr(search_index, "INDEX", "papers_no_such_index")
+    report = importing.bibtex_import(data=entries(5), actor=None)
+    assert report.written and report.counts["created"] == 5
+    assert search("lidar") == {f"ahead{i}" for i in range(5)}
+    assert not [t for t in threading.enumerate() if t.name == "search-index-merge"]
+
+
+def test_a_small_import_merges_as_any_insert_does(monkeypatch):
+    calls = []
+    monkeypatch.setattr(search_index.MergedAside, "__enter__", calls.append)
+    report = importing.bibtex_import(data=entries(2), actor=None)
+    assert report.written and calls == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from itertools import islice
 from typing import Any
 
@@ -34,6 +35,7 @@ from papers.models import (
 )
 from papers.services.bibtex_import.lookup import BATCH, chunks
 from papers.services.bibtex_import.search_documents import SearchDocuments
+from papers.services.bibtex_import.search_index import MergedAside
 from taxonomy.models import Kind, Node, Provenance
 
 NAME_PARTS = ("given", "von", "family", "suffix")
@@ -62,27 +64,36 @@ def write_plan(
 ) -> None:
     """Create the new papers (rows of field values) with their relations and
     update the known ones; on PostgreSQL the papers bring the search
-    documents computed ahead, if any."""
+    documents computed ahead, if any (see search_index for what else a large
+    import does then)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     records = [decision.record for decision in created]
     venues = _venues(records, user)
     authors = _authors(records, user)
     for record, paper in zip(records, papers, strict=True):
         paper["venue_id"] = venues.get(record.venue.lower())
-    for start in range(0, len(papers), BATCH):
-        batch = papers[start : start + BATCH]
-        ids = insert_rows(Paper, batch, _search_documents(batch, documents))
-        for paper, pk in zip(batch, ids, strict=True):
-            paper["id"] = pk
-        notify("written", min(start + BATCH, len(papers)), len(papers))
-    _create_authorships(records, papers, authors)
-    _create_labels(records, papers, user)
-    log_imports(
-        user,
-        "papers.paper",
-        ((paper["id"], _paper_repr(paper), _logged_fields(paper)) for paper in papers),
-    )
-    _update_known(updated, actor)
+    # A large import (one with documents computed ahead) has the search
+    # index merged aside, on a second connection, while it writes the rest.
+    with nullcontext() if documents is None else MergedAside() as index:
+        for start in range(0, len(papers), BATCH):
+            batch = papers[start : start + BATCH]
+            ids = insert_rows(Paper, batch, _search_documents(batch, documents))
+            for paper, pk in zip(batch, ids, strict=True):
+                paper["id"] = pk
+            notify("written", min(start + BATCH, len(papers)), len(papers))
+        if index is not None:
+            index.papers_written()
+        _create_authorships(records, papers, authors)
+        _create_labels(records, papers, user)
+        log_imports(
+            user,
+            "papers.paper",
+            (
+                (paper["id"], _paper_repr(paper), _logged_fields(paper))
+                for paper in papers
+            ),
+        )
+        _update_known(updated, actor)
 
 
 def _search_documents(
