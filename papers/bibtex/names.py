@@ -27,18 +27,25 @@ _PLAIN_NAME = re.compile(
 
 def _depth_zero_splits(value: str, pattern: re.Pattern[str]) -> list[str]:
     """Split ``value`` on ``pattern`` matches that lie outside any braces."""
-    pieces, start = [], 0
+    pieces, start, depth, counted = [], 0, 0, 0
     for match in pattern.finditer(value):
-        if _depth(value, match.start()) == 0:
+        depth += _depth_change(value, counted, match.start())
+        counted = match.start()
+        if depth == 0:
             pieces.append(value[start : match.start()])
             start = match.end()
     pieces.append(value[start:])
     return pieces
 
 
-def _depth(value: str, end: int) -> int:
-    opened = value.count("{", 0, end) - value.count("\\{", 0, end)
-    return opened - (value.count("}", 0, end) - value.count("\\}", 0, end))
+def _depth_change(value: str, begin: int, end: int) -> int:
+    """Braces opened minus braces closed in value[begin:end], a backslashed
+    brace not counting (its backslash may lie just before begin)."""
+    escaped_from = max(begin - 1, 0)
+    opened = value.count("{", begin, end) - value.count("\\{", escaped_from, end)
+    return opened - (
+        value.count("}", begin, end) - value.count("\\}", escaped_from, end)
+    )
 
 
 def parse_names(value: str) -> tuple[tuple[PersonName, ...], bool]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +20,7 @@ from papers.bibtex import (
     parse_bibtex,
     parse_names,
 )
+from papers.bibtex import names as names_module
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "bibtex"
 
@@ -349,6 +351,36 @@ def test_and_others_sets_et_al_and_is_not_an_author():
         (PersonName("Andy", "Anderson"), PersonName("Sandy", "Sanders")),
         False,
     )
+
+
+def test_names_split_only_outside_braces_however_the_braces_fall():
+    """Splitting keeps a running count of the braces before each " and ":
+    it agrees with counting them afresh each time, escaped braces included."""
+
+    def depth_before(value: str, end: int) -> int:
+        opened = value.count("{", 0, end) - value.count("\\{", 0, end)
+        return opened - (value.count("}", 0, end) - value.count("\\}", 0, end))
+
+    rng = random.Random(7)
+    for _ in range(3000):
+        value = "".join(
+            rng.choice(["{", "}", "\\", " and ", "x", " "]) for _ in range(12)
+        )
+        expected, start = [], 0
+        for match in names_module._AND.finditer(value):
+            if depth_before(value, match.start()) == 0:
+                expected.append(value[start : match.start()])
+                start = match.end()
+        expected.append(value[start:])
+        assert names_module._depth_zero_splits(value, names_module._AND) == expected
+
+
+def test_a_collaboration_of_thousands_of_authors_is_read_whole():
+    value = " and ".join(f'M{{\\"u}}ller{i}, Ann' for i in range(3000))
+    found, et_al = parse_names(value + " and {CMS Collaboration}")
+    assert len(found) == 3001 and not et_al
+    assert found[1234] == PersonName("Ann", "Müller1234")
+    assert found[-1].family == "CMS Collaboration"
 
 
 def test_person_name_display_and_bibtex_forms():

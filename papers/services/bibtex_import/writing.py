@@ -50,6 +50,7 @@ _VENUE_KINDS = {
 }
 _PREPRINT_VENUES = {"arxiv", "arxiv preprint", "arxiv e-prints", "corr"}
 _LOGGED_FIELDS = ("citation_key", "title", "year", "doi", "arxiv_id")
+_KINDS = frozenset(Kind.values)
 _JSONB_OID, _TSVECTOR_OID = 3802, 3614  # fixed oids of built-in types
 
 
@@ -358,9 +359,11 @@ def _create_labels(records, papers: list[dict], user: Any) -> None:
 def node_references(keywords: str) -> list[tuple[str, str]]:
     """The (kind, slug) pairs among keywords written like "modality:image"."""
     references = []
+    if ":" not in keywords:
+        return references
     for word in re.split(r"[,;]", keywords):
         kind, _, slug = word.strip().partition(":")
-        if kind in Kind.values and slug and (kind, slug) not in references:
+        if kind in _KINDS and slug and (kind, slug) not in references:
             references.append((kind, slug))
     return references
 
