@@ -94,6 +94,14 @@ def _read_text(data: bytes | str, max_bytes: int, problems: _Problems) -> str | 
     if not text.strip():
         problems.add(None, None, "the file is empty")
         return None
+    if (nul := text.find("\x00")) >= 0:
+        line = text.count("\n", 0, nul) + 1
+        message = (
+            f"line {line}: the file holds a NUL byte (0x00), which no text "
+            "field can store; is it a text file?"
+        )
+        problems.add(None, line, message)
+        return None
     return text
 
 
