@@ -161,12 +161,22 @@ def test_a_large_import_leaves_the_search_index_merged(ahead, monkeypatch):
     assert search("lidar") == {f"ahead{i}" for i in range(7)}
 
 
-def test_when_the_merge_fails_the_import_is_written_all_the_same(ahead, monkeypatch):
+def test_when_the_merge_fails_the_import_is_written_all_the_same(
+    ahead, monkeypatch, caplog
+):
+    monkeypatch.setattr(search_index, "_MERGE", "SELECT no_such_function(%s)")
+    report = importing.bibtex_import(data=entries(5), actor=None)
+    assert report.written and report.counts["created"] == 5
+    assert "search index not merged" in caplog.text
+    assert search("lidar") == {f"ahead{i}" for i in range(5)}
+    assert not [t for t in threading.enumerate() if t.name == "search-index-merge"]
+
+
+def test_without_the_index_the_import_merges_nothing(ahead, monkeypatch, caplog):
     monkeypatch.setattr(search_index, "INDEX", "papers_no_such_index")
     report = importing.bibtex_import(data=entries(5), actor=None)
     assert report.written and report.counts["created"] == 5
-    assert search("lidar") == {f"ahead{i}" for i in range(5)}
-    assert not [t for t in threading.enumerate() if t.name == "search-index-merge"]
+    assert "search index not merged" not in caplog.text
 
 
 def test_a_small_import_merges_as_any_insert_does(monkeypatch):
@@ -174,3 +184,33 @@ def test_a_small_import_merges_as_any_insert_does(monkeypatch):
     monkeypatch.setattr(search_index.MergedAside, "__enter__", calls.append)
     report = importing.bibtex_import(data=entries(2), actor=None)
     assert report.written and calls == []
+
+
+def test_a_database_user_who_may_not_merge_the_index_leaves_the_limit_alone(
+    ahead, monkeypatch
+):
+    """Only the index's owner may merge it: another user's import keeps the
+    limit, so its own connection merges as it goes, and is written all the same."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE ROLE atlas_import_only NOLOGIN")
+        cursor.execute(
+            "GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public"
+            " TO atlas_import_only"
+        )
+        cursor.execute(
+            "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO atlas_import_only"
+        )
+        cursor.execute("SET LOCAL ROLE atlas_import_only")
+    seen = []
+    original = search_index.MergedAside.papers_written
+
+    def papers_written(self):
+        seen.append(limit())
+        original(self)
+
+    monkeypatch.setattr(search_index.MergedAside, "papers_written", papers_written)
+    before = limit()
+    report = importing.bibtex_import(data=entries(5), actor=None)
+    assert report.written and report.counts["created"] == 5
+    assert seen == [before] and limit() == before
+    assert search("lidar") == {f"ahead{i}" for i in range(5)}

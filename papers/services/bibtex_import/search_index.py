@@ -12,7 +12,9 @@ returns, so the index is whole when the import is done.
 
 The merge on the second connection only saves time: if it fails, the entries
 wait in the pending list until the next merge (the next large insert, or
-autovacuum), and searches read them there meanwhile.
+autovacuum), and searches read them there meanwhile. Only the index's owner
+or a superuser may merge it, so for any other database user the import
+leaves the limit alone.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ INDEX = "papers_paper_search_document_gin"  # papers/migrations/0006
 #: The pending list's limit while the papers go in, in kB: 10,000 papers take
 #: about 40 MB; a much larger import is merged in several parts.
 LIMIT_KB = 256 * 1024
+_MERGE = "SELECT gin_clean_pending_list(%s::regclass)"
 
 
 class MergedAside:
@@ -40,17 +43,28 @@ class MergedAside:
         )
 
     def __enter__(self) -> MergedAside:
+        # Only the index's owner (or a superuser) may merge it: for any other
+        # database user the import's connection merges as it goes.
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT current_setting('gin_pending_list_limit'),"
-                " set_config('gin_pending_list_limit', %s, true)",
-                [str(LIMIT_KB)],
+                "SELECT current_setting('gin_pending_list_limit'), pg_has_role("
+                " (SELECT relowner FROM pg_class WHERE oid = to_regclass(%s)),"
+                " 'USAGE')",
+                [INDEX],
             )
-            self._limit = cursor.fetchone()[0]
+            self._limit, may_merge = cursor.fetchone()
+            self._may_merge = bool(may_merge)  # None: no such index
+            if self._may_merge:
+                cursor.execute(
+                    "SELECT set_config('gin_pending_list_limit', %s, true)",
+                    [str(LIMIT_KB)],
+                )
         return self
 
     def papers_written(self) -> None:
         """Put the limit back for the rest of the transaction and start merging."""
+        if not self._may_merge:
+            return
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT set_config('gin_pending_list_limit', %s, true)", [self._limit]
@@ -65,7 +79,7 @@ class MergedAside:
         other = connections.create_connection(DEFAULT_DB_ALIAS)
         try:
             with other.cursor() as cursor:
-                cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [INDEX])
+                cursor.execute(_MERGE, [INDEX])
         except Exception:  # noqa: BLE001 - the next merge takes the entries
             logger.warning("search index not merged after the import", exc_info=True)
         finally:
