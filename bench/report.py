@@ -55,29 +55,34 @@ REASONS = {
     "the per-paper dicts of the result.",
     "import": "where the work goes is set out under the import against bare "
     "parsing, below. Timings on these machines vary by 10-20% between runs.",
-    "import_ratio": "Much of the import's work is PostgreSQL's, per 10,000 "
-    "entries (measured apart): the search documents 1.1 s (computed on a second "
-    "connection while the file is matched), taking the paper rows 0.85 s (the "
-    "search document's GIN index 0.35 s of it, the list orderings' indexes "
-    "0.25 s, the index of title words 0.1 s), the lookups 0.3 s; Python's is "
-    "parsing 0.5 s (bibtexparser alone takes 0.7-0.9 s), matching 0.35 s and "
-    "making the rows 0.5 s. Parsing comes first and uses one core, since "
-    "nothing can be matched or written before the whole file is read "
-    "(duplicates within it, a preprint and its published version, a bad entry "
-    "anywhere must leave the database untouched). The costly indexes each "
-    "serve a goal met here: the document's GIN index full-text search, the "
-    "ordering indexes the paper lists' pages. The title trigram index went "
-    "(0.25 s): the curator forms' similar-title check reads an index of title "
-    "words instead (0.1 s; the check itself went from 25 to 21 ms p50). Tried "
-    "without gain: GIN indexes without the pending list (the rows' insert "
-    "1.3 -> 4.5 s), a larger pending list merged within the import, more "
-    "work_mem for the merge, planning the file a part at a time while the "
-    "planned parts are written, copying the papers in a thread while the "
-    "other rows are made ready, handing records to the search documents' "
-    "thread while the file is still being read, inserting in (year, title) "
-    "order, LZ4 compression. Not taken: leaving the pending list's merge to "
-    "vacuum or the next writer after the import returns, which would only "
-    "move the work out of the measured time.",
+    "import_ratio": "Per 10,000 entries, measured apart: PostgreSQL computes "
+    "the search documents in 1.1 s on a second connection while the file is "
+    "matched, takes the paper rows in about 0.6 s (binary COPY, the search "
+    "index's pending entries merged meanwhile on another connection in "
+    "0.15-0.2 s) and answers the lookups in 0.3 s; Python parses in 0.45 s "
+    "(bibtexparser alone takes 0.7-0.9 s) and plans in 0.25 s. On the import's "
+    "own connection the lookups, the paper rows, then the authorships and change "
+    "log (0.25 s) follow one another, while the documents and the merge keep "
+    "the other core busy. Parsing comes first and uses one core, since nothing "
+    "can be matched or written before the whole file is read (duplicates within "
+    "it, a preprint and its published version, a bad entry anywhere must leave "
+    "the database untouched). The costly indexes each serve a goal met here: "
+    "the document's GIN index full-text search, the ordering indexes the paper "
+    "lists' pages. Tried without gain: looking records up and computing their "
+    "documents while the file is still being read (three processes then share "
+    "two cores, and the reading slows by as much as the rest gains), GIN "
+    "indexes without the pending list (the rows' insert 1.3 -> 4.5 s), a larger "
+    "pending list merged by the import's own connection, more work_mem for the "
+    "merge, planning the file a part at a time while the planned parts are "
+    "written, copying the papers in a thread while the other rows are made "
+    "ready, inserting in (year, title) order, LZ4 compression. Not taken: "
+    "leaving the pending list's merge to vacuum or the next writer after the "
+    "import returns, which would only move the work out of the measured time.",
+    "import_ratio_strict": "the work alone exceeds 2x bare parsing on this "
+    "machine's cores (the figure above), whatever the order it is done in. "
+    "Reaching 2x would take dropping work the import is asked for: the "
+    "full-text search documents are about a third of it (1.1 of some 3.4 CPU "
+    "seconds), the paper lists' ordering indexes about 0.25 s.",
 }
 
 
@@ -175,9 +180,12 @@ def _import_rate(results):
     return f"{extra['entries_per_s']:,}/s", extra["entries_per_s"] >= 3000
 
 
-def _import_ratio(results):
-    value = _fig(results, "import")["ratio"]
-    return f"{value:.2f}x", value <= 3
+def _import_ratio(limit: float):
+    def measure(results):
+        value = _fig(results, "import")["ratio"]
+        return f"{value:.2f}x", value <= limit
+
+    return measure
 
 
 def _export_rate(results):
@@ -251,7 +259,16 @@ GOALS = [
     ),
     Goal("import", "BibTeX import, entries/s", ">= 3,000", _import_rate),
     Goal(
-        "import_ratio", "BibTeX import vs bibtexparser parsing", "<= 3x", _import_ratio
+        "import_ratio",
+        "BibTeX import vs bibtexparser parsing",
+        "<= 3x",
+        _import_ratio(3),
+    ),
+    Goal(
+        "import_ratio_strict",
+        "BibTeX import vs bibtexparser parsing, the BibTeX goal",
+        "<= 2x",
+        _import_ratio(2),
     ),
     Goal("export", "BibTeX export, entries/s", ">= 25,000", _export_rate),
     Goal(
