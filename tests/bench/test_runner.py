@@ -204,7 +204,7 @@ def test_a_missed_import_ratio_says_what_the_import_cost_in_cpu():
     ) in text
     slow.extra = {"entries_per_s": 3333, "python_cpu_s": 1.5}  # no local server
     text = report.render(_results(**{"import": slow.as_dict()}))
-    assert "- **BibTeX import vs bibtexparser parsing**: 4.08x. Much of" in text
+    assert "- **BibTeX import vs bibtexparser parsing**: 4.08x. Per 10,000" in text
 
 
 def test_the_import_work_is_this_process_cpu_and_the_local_servers():
