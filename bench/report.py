@@ -78,10 +78,10 @@ REASONS = {
     "ready, inserting in (year, title) order, LZ4 compression. Not taken: "
     "leaving the pending list's merge to vacuum or the next writer after the "
     "import returns, which would only move the work out of the measured time.",
-    "import_ratio_strict": "the work alone exceeds 2x bare parsing on this "
-    "machine's cores (the figure above), whatever the order it is done in. "
-    "Reaching 2x would take dropping work the import is asked for: the "
-    "full-text search documents are about a third of it (1.1 of some 3.4 CPU "
+    "import_ratio_strict": "That floor is above 2x, whatever the order the "
+    "work is done in, so reaching 2x on this machine would take dropping work "
+    "the import is asked for: the "
+    "full-text search documents are about a third of it (1.1 of 3.3-3.7 CPU "
     "seconds), the paper lists' ordering indexes about 0.25 s.",
 }
 
