@@ -53,22 +53,16 @@ class MergedAside:
                 [INDEX],
             )
             self._limit, may_merge = cursor.fetchone()
-            self._may_merge = bool(may_merge)  # None: no such index
-            if self._may_merge:
-                cursor.execute(
-                    "SELECT set_config('gin_pending_list_limit', %s, true)",
-                    [str(LIMIT_KB)],
-                )
+        self._may_merge = bool(may_merge)  # None: no such index
+        if self._may_merge:
+            _set_limit(str(LIMIT_KB))
         return self
 
     def papers_written(self) -> None:
         """Put the limit back for the rest of the transaction and start merging."""
         if not self._may_merge:
             return
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('gin_pending_list_limit', %s, true)", [self._limit]
-            )
+        _set_limit(self._limit)
         self._thread.start()
 
     def __exit__(self, *exc_info) -> None:
@@ -84,3 +78,9 @@ class MergedAside:
             logger.warning("search index not merged after the import", exc_info=True)
         finally:
             other.close()
+
+
+def _set_limit(value: str) -> None:
+    """gin_pending_list_limit for the rest of the import's transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('gin_pending_list_limit', %s, true)", [value])
