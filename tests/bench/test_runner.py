@@ -244,3 +244,27 @@ def test_calls_take_turns_in_blocks_until_each_has_its_runs():
     times = sample_in_turn(calls, repeat=7, warmup=1, block=3)
     assert [len(t) for t in times] == [7, 7]
     assert "".join(order) == "ab" + "aaabbb" + "aaabbb" + "ab"
+
+
+@pytest.mark.django_db
+def test_the_timed_import_checks_what_a_commit_would_check():
+    """The foreign keys are checked at commit; the timed import, rolled back,
+    checks them too, so a broken one fails it as it would fail a real import."""
+    if not settings.IS_POSTGRES:
+        pytest.skip("deferred constraints are checked this way on PostgreSQL")
+    from django.db import IntegrityError
+
+    from papers.models import Authorship
+
+    def breaks_a_deferred_key(*, data, actor):
+        Authorship.objects.create(paper_id=10**9, author_id=10**9, position=0)
+        return data
+
+    with pytest.raises(IntegrityError):
+        bibtex_bench._rolled_back_import(breaks_a_deferred_key, "x", actor=None)
+
+    def keeps_them(*, data, actor):
+        return data
+
+    outcome, seconds = bibtex_bench._rolled_back_import(keeps_them, "x", actor=None)
+    assert outcome == "x" and seconds >= 0
