@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import DataError, connection
 from django.test.utils import CaptureQueriesContext
 
 from history.models import Action, Change
@@ -420,6 +420,29 @@ def test_a_conflict_met_only_when_writing_writes_nothing_and_says_so(monkeypatch
     assert "the database changed during the import" in report.problems[-1].message
     after = (Paper.objects.count(), Author.objects.count(), Change.objects.count())
     assert after == before
+
+
+def test_a_value_the_database_refuses_writes_nothing_and_says_so(monkeypatch):
+    """Another error from the database at the write is not called a concurrent
+    change: the report gives the database's own words."""
+
+    first = Paper.objects.order_by("pk").first()
+
+    def refused(*args, **kwargs):
+        Paper.objects.filter(pk=first.pk).update(title="half done")
+        raise DataError("value out of range for type smallint")
+
+    monkeypatch.setattr("papers.services.bibtex_import.write_plan", refused)
+    before = (Paper.objects.count(), Author.objects.count(), Change.objects.count())
+    report = bibtex_import(data=NEW_PAPER, actor=None)
+    assert not report.written
+    assert report.problems[-1].message == (
+        "the database refused the import, nothing was written: "
+        "value out of range for type smallint"
+    )
+    after = (Paper.objects.count(), Author.objects.count(), Change.objects.count())
+    assert after == before
+    assert Paper.objects.get(pk=first.pk).title == first.title
 
 
 def test_the_cyclic_collector_rests_while_an_import_runs_and_resumes_after():

@@ -30,7 +30,7 @@ from django.core.validators import (
     MaxValueValidator,
     MinValueValidator,
 )
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from papers.bibtex import (
     BibRecord,
@@ -156,12 +156,8 @@ def bibtex_import(
         if report.ok and not dry_run:
             try:
                 _write(plan, actor=actor, notify=notify, documents=documents)
-            except ImportConflict as error:
-                message = (
-                    "the database changed during the import, nothing was "
-                    f"written: {error}"
-                )
-                problem = ParseProblem(key=None, line=None, message=message)
+            except WriteRefused as error:
+                problem = ParseProblem(key=None, line=None, message=str(error))
                 report.problems.append(problem)
             else:
                 report.written = True
@@ -395,8 +391,10 @@ def _decision_outcome(decision: Decision) -> EntryOutcome:
     )
 
 
-class ImportConflict(Exception):
-    """The database changed under the import (a concurrent write); nothing stayed."""
+class WriteRefused(Exception):
+    """The database refused the import's write; nothing stayed. The message
+    says why: a concurrent write took what the import needed, or another
+    error the database reported."""
 
 
 def _write(
@@ -416,5 +414,12 @@ def _write(
                 notify=notify,
                 documents=documents,
             )
+    except IntegrityError as error:
+        # The lookups saw the key or identifier free; a concurrent write took it.
+        message = (
+            f"the database changed during the import, nothing was written: {error}"
+        )
+        raise WriteRefused(message) from error
     except DatabaseError as error:
-        raise ImportConflict(str(error)) from error
+        message = f"the database refused the import, nothing was written: {error}"
+        raise WriteRefused(message) from error
