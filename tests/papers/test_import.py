@@ -445,6 +445,31 @@ def test_a_value_the_database_refuses_writes_nothing_and_says_so(monkeypatch):
     assert Paper.objects.get(pk=first.pk).title == first.title
 
 
+def test_a_row_removed_under_the_import_stops_it_at_the_foreign_key_check(
+    postgres_only,
+):
+    """On PostgreSQL the import checks its deferred foreign keys itself once
+    every row is in: a venue deleted meanwhile (here by the progress
+    callback, as another writer would) stops it, and nothing stays."""
+
+    def venue_deleted(stage, done, total):
+        if stage == "written":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "DELETE FROM papers_venue WHERE name = %s",
+                    ["Workshop on Multimodal Things"],
+                )
+
+    before = (Paper.objects.count(), Venue.objects.count(), Change.objects.count())
+    report = bibtex_import(data=NEW_PAPER, actor=None, progress=venue_deleted)
+    assert not report.written
+    message = report.problems[-1].message
+    assert message.startswith("the database changed during the import")
+    assert "papers_venue" in message
+    after = (Paper.objects.count(), Venue.objects.count(), Change.objects.count())
+    assert after == before
+
+
 def test_the_cyclic_collector_rests_while_an_import_runs_and_resumes_after():
     enabled = []
 

@@ -5,12 +5,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+import psycopg
 from django.db import connection
 from django.db.models import FilteredRelation, Q
 from django.db.models.functions import Lower
 
 from papers.bibtex import BibRecord, PersonName, normalise_title
-from papers.bibtex.matching import Work, close_years, is_preprint, title_key
+from papers.bibtex.matching import (
+    PREPRINT_YEARS,
+    Work,
+    close_years,
+    is_preprint,
+    title_key,
+)
 from papers.models import CitationKeyAlias, Paper
 
 BATCH = 1000
@@ -40,19 +47,22 @@ def _papers():
 
 
 def database_works(records: list[BibRecord]) -> list[Work]:
-    """The papers any record could be: same DOI, arXiv id, or normalised title.
+    """The papers any record could be: same DOI, arXiv id, or normalised title
+    from a year close to the record's (the matching compares first authors).
 
-    One indexed query per identifier kind and per thousand values, each paper
-    with its venue and first author joined in.
+    Each paper comes with its venue and first author joined in: on
+    PostgreSQL from one statement given the file's identifiers and titles as
+    arrays, elsewhere from one indexed query per identifier kind and per
+    thousand values. Oldest first: of two papers with the same title key,
+    the older is the one matched.
     """
-    rows: dict[int, tuple] = {}
     dois = sorted({r.doi for r in records if r.doi})
-    for chunk in chunks(dois):
-        rows.update(_rows(_papers().filter(doi__in=chunk)))
     arxiv_ids = sorted({r.arxiv_id for r in records if r.arxiv_id})
-    for chunk in chunks(arxiv_ids):
-        rows.update(_rows(_papers().filter(arxiv_id__in=chunk)))
-    rows.update(_same_titles(records))
+    titles = list({(normalise_title(r.title), r.year) for r in records})
+    if connection.vendor == "postgresql":
+        rows = _rows_from_arrays(dois, arxiv_ids, titles)
+    else:
+        rows = _rows_from_lists(dois, arxiv_ids, titles)
     return [
         Work(
             key=key,
@@ -62,8 +72,58 @@ def database_works(records: list[BibRecord]) -> list[Work]:
             pk=pk,
             preprint=is_preprint(arxiv_id or "", doi or "", venue or ""),
         )
-        for pk, key, doi, arxiv_id, title, year, venue, von, family in rows.values()
+        for pk, key, doi, arxiv_id, title, year, venue, von, family in rows
     ]
+
+
+_ROWS_SQL = """
+SELECT p.id, p.citation_key, p.doi, p.arxiv_id, p.title, p.year, v.name,
+       a.von, a.family
+  FROM papers_paper p
+  LEFT JOIN papers_venue v ON v.id = p.venue_id
+  LEFT JOIN papers_authorship s ON s.paper_id = p.id AND s.position = 0
+  LEFT JOIN papers_author a ON a.id = s.author_id
+ WHERE p.id IN (
+       SELECT id FROM papers_paper WHERE doi = ANY(%(dois)s::text[])
+       UNION ALL
+       SELECT id FROM papers_paper WHERE arxiv_id = ANY(%(arxiv_ids)s::text[])
+       UNION ALL
+       SELECT q.id
+         FROM unnest(%(titles)s::text[], %(years)s::int[]) AS w(title, year)
+         JOIN papers_paper q ON q.normalised_title = w.title
+        WHERE q.year IS NULL OR w.year IS NULL
+           OR abs(q.year - w.year) <= %(close)s)
+ ORDER BY p.id
+"""
+
+
+def _rows_from_arrays(dois: list, arxiv_ids: list, titles: list) -> list[tuple]:
+    """The rows in one statement, its parameters bound by the server in
+    binary (Django's cursor would quote every value into the text)."""
+    parameters = {
+        "dois": dois,
+        "arxiv_ids": arxiv_ids,
+        "titles": [title for title, _ in titles],
+        "years": [year for _, year in titles],
+        "close": PREPRINT_YEARS,
+    }
+    connection.ensure_connection()
+    with (
+        connection.wrap_database_errors,
+        psycopg.Cursor(connection.connection) as cursor,
+    ):
+        cursor.execute(_ROWS_SQL, parameters, binary=True)
+        return cursor.fetchall()
+
+
+def _rows_from_lists(dois: list, arxiv_ids: list, titles: list) -> list[tuple]:
+    rows: dict[int, tuple] = {}
+    for chunk in chunks(dois):
+        rows.update(_rows(_papers().filter(doi__in=chunk)))
+    for chunk in chunks(arxiv_ids):
+        rows.update(_rows(_papers().filter(arxiv_id__in=chunk)))
+    rows.update(_same_titles(titles))
+    return [rows[pk] for pk in sorted(rows)]
 
 
 def _first_author(von: str | None, family: str | None) -> tuple[PersonName, ...]:
@@ -74,16 +134,16 @@ def _rows(papers) -> dict[int, tuple]:
     return {row[0]: row for row in papers.values_list(*_FIELDS)}
 
 
-def _same_titles(records: list[BibRecord]) -> dict[int, tuple]:
-    """Papers whose normalised title is some record's, from a year close to
-    that record's; the matching compares their first author.
+def _same_titles(titles: list[tuple[str, int | None]]) -> dict[int, tuple]:
+    """Papers whose normalised title is one of the (title, year) pairs', from
+    a year close to the pair's.
 
     The titles and years are read first, from the index alone; the rest of
     the row only for the papers a record could be.
     """
     years: dict[str, set[int | None]] = {}
-    for record in records:
-        years.setdefault(normalise_title(record.title), set()).add(record.year)
+    for title, year in titles:
+        years.setdefault(title, set()).add(year)
     close = []
     for chunk in chunks(sorted(years)):
         rows = Paper.objects.filter(normalised_title__in=chunk).order_by()

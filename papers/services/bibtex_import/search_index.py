@@ -6,8 +6,8 @@ gin_pending_list_limit (4 MB unless set). Inserting ten thousand papers, the
 import's connection would stop to merge several times, and everything else it
 writes waits meanwhile. So while the papers go in, the import's transaction
 raises the limit; once they are in, a second connection merges the list
-(gin_clean_pending_list) while the import's own connection writes the
-authorships, labels and change log. The import waits for the merge before it
+(gin_clean_pending_list) while the import's own connection checks the
+foreign keys of all it wrote. The import waits for the merge before it
 returns, so the index is whole when the import is done.
 
 The merge on the second connection only saves time: if it fails, the entries
@@ -35,7 +35,8 @@ _MERGE = "SELECT gin_clean_pending_list(%s::regclass)"
 
 class MergedAside:
     """Use as a context manager around writing the papers and what follows
-    them; call :meth:`papers_written` between the two."""
+    them (the import's last rows are the papers); call :meth:`papers_written`
+    between the two."""
 
     def __init__(self) -> None:
         self._thread = threading.Thread(

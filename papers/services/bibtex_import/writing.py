@@ -66,16 +66,41 @@ def write_plan(
     """Create the new papers (rows of field values) with their relations and
     update the known ones; on PostgreSQL the papers bring the search
     documents computed ahead, if any (see search_index for what else a large
-    import does then)."""
+    import does then).
+
+    On PostgreSQL the papers' ids are drawn from their sequence first, so the
+    rows that refer to them (authorships, labels, change log) go in while the
+    documents may still be computed, and the papers last (the foreign keys
+    are deferred: they are checked once every row is in). Elsewhere the
+    papers go in first, for their ids.
+    """
     user = actor if getattr(actor, "is_authenticated", False) else None
     records = [decision.record for decision in created]
     venues = _venues(records, user)
     authors = _authors(records, user)
     for record, paper in zip(records, papers, strict=True):
         paper["venue_id"] = venues.get(record.venue.lower())
-    # A large import (one with documents computed ahead) has the search
-    # index merged aside, on a second connection, while it writes the rest.
-    with nullcontext() if documents is None else MergedAside() as index:
+    if connection.vendor == "postgresql":
+        for paper, pk in zip(papers, draw_ids(Paper, len(papers)), strict=True):
+            paper["id"] = pk
+        _create_relations(records, papers, authors, user)
+        _insert_papers(papers, documents, notify)
+    else:
+        _insert_papers(papers, documents, notify)
+        _create_relations(records, papers, authors, user)
+    _update_known(updated, actor)
+
+
+def _insert_papers(papers: list[dict], documents, notify) -> None:
+    """The paper rows, in batches; each paper's dict gets its id.
+
+    On PostgreSQL the deferred foreign keys of everything written so far are
+    then checked (as the commit would), while a large import (one with
+    documents computed ahead) has the search index's pending entries merged
+    on a second connection (search_index).
+    """
+    index = MergedAside() if documents is not None else None
+    with index or nullcontext():
         for start in range(0, len(papers), BATCH):
             batch = papers[start : start + BATCH]
             ids = insert_rows(Paper, batch, _search_documents(batch, documents))
@@ -84,17 +109,19 @@ def write_plan(
             notify("written", min(start + BATCH, len(papers)), len(papers))
         if index is not None:
             index.papers_written()
-        _create_authorships(records, papers, authors)
-        _create_labels(records, papers, user)
-        log_imports(
-            user,
-            "papers.paper",
-            (
-                (paper["id"], _paper_repr(paper), _logged_fields(paper))
-                for paper in papers
-            ),
-        )
-        _update_known(updated, actor)
+        if connection.vendor == "postgresql":
+            connection.check_constraints()
+
+
+def _create_relations(records, papers: list[dict], authors, user: Any) -> None:
+    """The authorships, labels and change-log rows of the new papers."""
+    _create_authorships(records, papers, authors)
+    _create_labels(records, papers, user)
+    log_imports(
+        user,
+        "papers.paper",
+        ((paper["id"], _paper_repr(paper), _logged_fields(paper)) for paper in papers),
+    )
 
 
 def _search_documents(
@@ -126,10 +153,11 @@ def insert_rows(
     """Insert rows (field attname -> value; other fields take their defaults)
     and return their ids, in order.
 
-    On PostgreSQL the ids are drawn from the table's sequence and the rows sent
-    with a binary COPY, with any ``columns`` that are not model fields (name ->
-    one value per row; a search document in PostgreSQL's binary form);
-    elsewhere they go through bulk_create.
+    On PostgreSQL the rows are sent with a binary COPY, with any ``columns``
+    that are not model fields (name -> one value per row; a search document
+    in PostgreSQL's binary form), and their ids drawn from the table's
+    sequence unless every row brings its "id" (see draw_ids); elsewhere they
+    go through bulk_create.
     """
     if not rows:
         return []
@@ -143,13 +171,11 @@ def insert_rows(
     more = columns or {}
     names = [f.column for f in [meta.pk, *fields]] + list(more)
     values_of_more = list(zip(*more.values(), strict=True)) or [()] * len(rows)
+    if all("id" in row for row in rows):
+        ids = [row["id"] for row in rows]
+    else:
+        ids = draw_ids(model, len(rows))
     with connection.cursor() as cursor, connection.wrap_database_errors:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s))"
-            " FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(rows)],
-        )
-        ids = [pk for (pk,) in cursor.fetchall()]
         types = _column_types(cursor, meta.db_table, names)
         listed = ", ".join(quote(name) for name in names)
         sql = f"COPY {quote(meta.db_table)} ({listed}) FROM STDIN (FORMAT BINARY)"
@@ -167,6 +193,19 @@ def insert_rows(
                     + list(extra)
                 )
     return ids
+
+
+def draw_ids(model: type[Model], count: int) -> list[int]:
+    """Ids for count new rows of the model, from its table's sequence
+    (PostgreSQL), in the order the sequence gives them."""
+    meta = model._meta
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s))"
+            " FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def _column_types(cursor, table: str, names: list[str]) -> list[int]:
