@@ -175,8 +175,9 @@ def _rolled_back_import(function, text: str, actor) -> tuple[object, float]:
 
     On PostgreSQL the seconds include checking the constraints a commit would
     check (the foreign keys are deferred to the commit, and cost about a
-    tenth of a large import); all a commit adds beyond them is writing the
-    log to disk.
+    tenth of a large import; the import checks its own, and this check finds
+    whatever it left); all a commit adds beyond them is writing the log to
+    disk.
     """
     from django.db import connection, transaction
 

@@ -5,6 +5,38 @@ from dataclasses import dataclass
 
 from bench.soak import RSS_GROWTH_LIMIT, render_soak
 
+#: Where an import's time goes, shown under either import goal when missed.
+IMPORT_STAGES = (
+    "Per 10,000 entries, timed stage by stage: Python parses "
+    "in 0.45-0.5 s (bibtexparser alone takes 0.8-0.9 s), then, on the import's "
+    "own connection one after another, the lookups (one statement given the "
+    "file's identifiers and titles as arrays) take 0.25 s, planning 0.3 s, the "
+    "authorships, labels and change log 0.4 s, the paper rows 0.8 s (binary "
+    "COPY; about 0.55 s of it is the 17 indexes of the paper table) and the "
+    "check of the deferred foreign keys 0.3 s. Meanwhile a second connection "
+    "computes the search documents (1.1-1.4 s, from the end of parsing; done "
+    "before the papers need the last of them) and a third merges the search "
+    "index's pending entries (0.2 s, during the foreign-key check). Parsing "
+    "comes first and uses one core, since nothing can be matched or written "
+    "before the whole file is read (duplicates within it, a preprint and its "
+    "published version, a bad entry anywhere must leave the database "
+    "untouched); after it, the import's own connection is the longest path, "
+    "and PostgreSQL writes one transaction's rows in one process. The costly "
+    "indexes each serve a goal met here: the document's GIN index full-text "
+    "search, the ordering indexes the paper lists' pages. Tried without gain: "
+    "looking records up and computing their documents while the file is "
+    "still being read (three processes then share two cores, and the reading "
+    "slows by as much as the rest gains), GIN indexes without the pending "
+    "list (the rows' insert 1.3 -> 4.5 s), a larger pending list merged by the "
+    "import's own connection, more work_mem for the merge, planning the file "
+    "a part at a time while the planned parts are written, copying the papers "
+    "in a thread while the other rows are made ready, inserting in (year, "
+    "title) order, LZ4 compression, the title-ordering index in the C "
+    "collation. Not taken: leaving the pending list's merge to vacuum or the "
+    "next writer after the import returns, which would only move the work out "
+    "of the measured time."
+)
+
 #: Why a goal is missed, from the plans (EXPLAIN ANALYZE) and profiles of the
 #: slow requests at 100,000 papers; shown next to a missed goal only.
 REASONS = {
@@ -55,35 +87,14 @@ REASONS = {
     "the per-paper dicts of the result.",
     "import": "where the work goes is set out under the import against bare "
     "parsing, below. Timings on these machines vary by 10-20% between runs.",
-    "import_ratio": "Per 10,000 entries, measured apart: PostgreSQL computes "
-    "the search documents in 1.1 s on a second connection while the file is "
-    "matched, takes the paper rows in about 0.6 s (binary COPY, the search "
-    "index's pending entries merged meanwhile on another connection in "
-    "0.15-0.2 s) and answers the lookups in 0.3 s; Python parses in 0.45 s "
-    "(bibtexparser alone takes 0.7-0.9 s) and plans in 0.25 s. On the import's "
-    "own connection the lookups, the paper rows, then the authorships and change "
-    "log (0.25 s) and the check of the foreign keys a commit makes (0.26 s) "
-    "follow one another, while the documents and the merge keep the other "
-    "core busy. Parsing comes first and uses one core, since nothing "
-    "can be matched or written before the whole file is read (duplicates within "
-    "it, a preprint and its published version, a bad entry anywhere must leave "
-    "the database untouched). The costly indexes each serve a goal met here: "
-    "the document's GIN index full-text search, the ordering indexes the paper "
-    "lists' pages. Tried without gain: looking records up and computing their "
-    "documents while the file is still being read (three processes then share "
-    "two cores, and the reading slows by as much as the rest gains), GIN "
-    "indexes without the pending list (the rows' insert 1.3 -> 4.5 s), a larger "
-    "pending list merged by the import's own connection, more work_mem for the "
-    "merge, planning the file a part at a time while the planned parts are "
-    "written, copying the papers in a thread while the other rows are made "
-    "ready, inserting in (year, title) order, LZ4 compression. Not taken: "
-    "leaving the pending list's merge to vacuum or the next writer after the "
-    "import returns, which would only move the work out of the measured time.",
+    "import_ratio": IMPORT_STAGES,
     "import_ratio_strict": "That floor is above 2x, whatever the order the "
     "work is done in, so reaching 2x on this machine would take dropping work "
     "the import is asked for: the "
-    "full-text search documents are about a third of it (1.1 of 3.3-3.7 CPU "
-    "seconds), the paper lists' ordering indexes about 0.25 s.",
+    "full-text search documents are about a third of it (1.1-1.4 of 3.7-4.2 CPU "
+    "seconds), the paper lists' six ordering indexes 0.2-0.45 s (measured by "
+    "dropping them in a rolled-back transaction; the more dead rows earlier "
+    "imports left in them, the more). " + IMPORT_STAGES,
 }
 
 
