@@ -156,7 +156,7 @@ def insert_rows(
     On PostgreSQL the rows are sent with a binary COPY, with any ``columns``
     that are not model fields (name -> one value per row; a search document
     in PostgreSQL's binary form), and their ids drawn from the table's
-    sequence unless every row brings its "id" (see draw_ids); elsewhere they
+    sequence unless every row brings its own (see draw_ids); elsewhere they
     go through bulk_create.
     """
     if not rows:
@@ -171,8 +171,8 @@ def insert_rows(
     more = columns or {}
     names = [f.column for f in [meta.pk, *fields]] + list(more)
     values_of_more = list(zip(*more.values(), strict=True)) or [()] * len(rows)
-    if all("id" in row for row in rows):
-        ids = [row["id"] for row in rows]
+    if all(meta.pk.attname in row for row in rows):
+        ids = [row[meta.pk.attname] for row in rows]
     else:
         ids = draw_ids(model, len(rows))
     with connection.cursor() as cursor, connection.wrap_database_errors:
