@@ -98,8 +98,6 @@ SELECT p.id, p.citation_key, p.doi, p.arxiv_id, p.title, p.year, v.name,
 
 
 def _rows_from_arrays(dois: list, arxiv_ids: list, titles: list) -> list[tuple]:
-    """The rows in one statement, its parameters bound by the server in
-    binary (Django's cursor would quote every value into the text)."""
     parameters = {
         "dois": dois,
         "arxiv_ids": arxiv_ids,
@@ -107,12 +105,19 @@ def _rows_from_arrays(dois: list, arxiv_ids: list, titles: list) -> list[tuple]:
         "years": [year for _, year in titles],
         "close": PREPRINT_YEARS,
     }
+    return _fetch_bound(_ROWS_SQL, parameters)
+
+
+def _fetch_bound(sql: str, parameters) -> list[tuple]:
+    """The rows of one statement on the import's connection (PostgreSQL), its
+    parameters bound by the server in binary: Django's cursor would quote
+    every value of an array of thousands into the statement's text."""
     connection.ensure_connection()
     with (
         connection.wrap_database_errors,
         psycopg.Cursor(connection.connection) as cursor,
     ):
-        cursor.execute(_ROWS_SQL, parameters, binary=True)
+        cursor.execute(sql, parameters, binary=True)
         return cursor.fetchall()
 
 
@@ -191,12 +196,11 @@ class UsedKeys:
         table = quote(model._meta.db_table)
         column = quote(model._meta.get_field(name).column)
         sql = (
-            f"SELECT {column} FROM {table} WHERE lower({column}) = ANY(%s)"
+            f"SELECT {column} FROM {table} WHERE lower({column}) = ANY(%s::text[])"
             f" OR octet_length({column}) <> char_length({column})"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [sorted(self.checked)])
-            return {key.lower() for (key,) in cursor.fetchall()} & self.checked
+        rows = _fetch_bound(sql, [sorted(self.checked)])
+        return {key.lower() for (key,) in rows} & self.checked
 
     def __call__(self, key: str) -> bool:
         folded = key.lower()
