@@ -19,6 +19,10 @@ _WORD = re.compile(r"[^\s]+")
 _PLAIN_VERBATIM = re.compile(r"[^\s\\{}]+")
 #: A whole word (of an ASCII title) with a capital letter past its first character.
 _INNER_CAPITAL = re.compile(r"(?<!\S)(?=\S*?\S[A-Z])\S++")
+#: A capital letter past a word's first character, anywhere.
+_CAPITAL_PAST_START = re.compile(r"\S[A-Z]")
+#: Pages with nothing to escape: a number or a range of numbers.
+_PLAIN_PAGES = re.compile(r"[0-9]+(?:--?[0-9]+)?")
 _WORD_CORE = re.compile(r"^([\W_]*)(.*?)([\W_]*)$", re.DOTALL)
 #: Fields written in the fixed head of every entry, in this order.
 _HEAD = ("editor",)
@@ -98,19 +102,22 @@ def _fields(record: BibRecord, esc, seen: dict) -> str:
         add(f"  {venue_field} = {_repeated(record.venue, esc, seen)},\n")
     if extra:
         lines += _lines(_extra_fields(extra, _HEAD, esc))
-    lines += _lines(_date(record))
+    if record.year is not None:
+        add(f"  year = {{{record.year}}},\n")
+    if record.month is not None:
+        add(f"  month = {_month(record)},\n")
     # A value of whitespace only is no value (str.strip() as collapse() does).
     if record.volume.strip():
         add(f"  volume = {_repeated(record.volume, esc, seen)},\n")
     if record.number.strip():
         add(f"  number = {_repeated(record.number, esc, seen)},\n")
     if record.pages.strip():
-        add(f"  pages = {_braced(esc(record.pages, False))},\n")
+        add(f"  pages = {_braced(_pages(record.pages, esc))},\n")
     if record.publisher.strip():
         add(f"  publisher = {_repeated(record.publisher, esc, seen)},\n")
     if extra:
         lines += _lines(_extra_fields(extra, _TAIL, esc))
-    lines += _lines(_identifiers(record, extra, esc))
+    _identifiers(record, extra, esc, lines)
     if extra:
         lines += _lines(_extra_fields(extra, sorted(extra), esc))
     if record.abstract.strip():
@@ -151,15 +158,16 @@ def _writable_extra(record: BibRecord) -> dict[str, str]:
     return extra
 
 
-def _date(record: BibRecord) -> list[tuple[str, str]]:
-    found = []
-    if record.year is not None:
-        found.append(("year", f"{{{record.year}}}"))
-    if record.month is not None:
-        if not 1 <= record.month <= 12:
-            raise ValueError(f"month {record.month} of {record.key!r} is not 1..12")
-        found.append(("month", MONTH_MACROS[record.month - 1]))
-    return found
+def _month(record: BibRecord) -> str:
+    """The month's macro (jan ... dec)."""
+    if not 1 <= record.month <= 12:
+        raise ValueError(f"month {record.month} of {record.key!r} is not 1..12")
+    return MONTH_MACROS[record.month - 1]
+
+
+def _pages(pages: str, esc) -> str:
+    """The pages escaped, dashes kept: a plain range ("133--142") as it is."""
+    return pages if _PLAIN_PAGES.fullmatch(pages) else esc(pages, False)
 
 
 def _extra_fields(extra: dict[str, str], names, esc) -> list[tuple[str, str]]:
@@ -183,22 +191,22 @@ def verbatim(value: str) -> str:
     return text.replace("{", "%7B").replace("}", "%7D")
 
 
-def _identifiers(record: BibRecord, extra, esc) -> list[tuple[str, str]]:
-    found = []
+def _identifiers(record: BibRecord, extra, esc, lines: list[str]) -> None:
+    """Add the lines of the identifiers (doi, eprint, url...) to lines."""
+    add = lines.append
     if record.doi:
-        found.append(("doi", _braced(verbatim(record.doi))))
+        add(f"  doi = {_braced(verbatim(record.doi))},\n")
     if record.arxiv_id:
-        found.append(("eprint", _braced(verbatim(record.arxiv_id))))
+        add(f"  eprint = {_braced(verbatim(record.arxiv_id))},\n")
         extra.pop("archiveprefix", None)
-        found.append(("archiveprefix", "{arXiv}"))
+        add("  archiveprefix = {arXiv},\n")
     elif extra:
-        found += _extra_fields(extra, ("eprint", "archiveprefix"), esc)
+        lines += _lines(_extra_fields(extra, ("eprint", "archiveprefix"), esc))
     if extra:
-        found += _extra_fields(extra, ("primaryclass",), esc)
+        lines += _lines(_extra_fields(extra, ("primaryclass",), esc))
     if record.url:
-        found.append(("url", _braced(verbatim(record.url))))
+        add(f"  url = {_braced(verbatim(record.url))},\n")
     extra.pop("url", None)
-    return found
 
 
 def _venue_field(record: BibRecord) -> str:
@@ -230,7 +238,10 @@ def _title(record: BibRecord, esc) -> str:
     if title.isascii() and not needs_escape(title):
         # Most titles: nothing to escape, so only the words with a capital past
         # their first letter need looking at (_INNER_CAPITAL finds exactly those).
-        return _INNER_CAPITAL.sub(_protect_match, " ".join(title.split()))
+        title = " ".join(title.split())
+        if not _CAPITAL_PAST_START.search(title):
+            return title  # no word to brace (the common case)
+        return _INNER_CAPITAL.sub(_protect_match, title)
     words = title.split()  # the same words as _WORD finds
     if all(word[1:] == word[1:].lower() for word in words):
         # No capital past a word's first letter: no word needs braces, and
