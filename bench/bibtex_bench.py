@@ -89,11 +89,12 @@ def import_figure(count: int, actor, log=print, rounds: int = 3) -> Figure:
         figure.baseline([_parse_seconds(text) * 1000])
         figure.status = "not available yet"
         return figure
-    parsing, importing, work = [], [], []
+    parsing, importing, work, own_parsing = [], [], [], []
     try:
         outcome, _ = _rolled_back_import(function, text, actor)  # warm-up
         for _ in range(rounds):
             parsing.append(_parse_seconds(text))
+            own_parsing.append(_own_parse_seconds(text))
             before = processor_seconds()
             outcome, seconds = _rolled_back_import(function, text, actor)
             importing.append(seconds)
@@ -106,7 +107,9 @@ def import_figure(count: int, actor, log=print, rounds: int = 3) -> Figure:
     figure.timed([seconds * 1000 for seconds in importing])
     figure.extra["baseline_entries_per_s"] = round(count / statistics.median(parsing))
     figure.extra["entries_per_s"] = round(count / statistics.median(importing))
-    figure.extra.update(_work_figures(work, statistics.median(parsing)))
+    figure.extra.update(
+        _work_figures(work, statistics.median(parsing), statistics.median(own_parsing))
+    )
     counts = getattr(outcome, "counts", None)
     if counts is not None:
         figure.extra["outcomes"] = {k: v for k, v in counts.items() if v}
@@ -149,9 +152,13 @@ def _spent(before, after) -> tuple[float, float | None]:
     return python, server
 
 
-def _work_figures(work: list[tuple[float, float | None]], parsing: float) -> dict:
+def _work_figures(
+    work: list[tuple[float, float | None]], parsing: float, own_parsing: float
+) -> dict:
     """The import's CPU seconds (median round), and how far apart from bare
-    parsing the import would be were that work spread over every core."""
+    parsing the import would be were that work spread over every core: from
+    the start, or once the import has parsed the file (on one core: nothing
+    can be matched or written before the whole file is read)."""
     python = statistics.median(spent for spent, _ in work)
     figures = {"python_cpu_s": round(python, 2)}
     if any(server is None for _, server in work):
@@ -161,12 +168,26 @@ def _work_figures(work: list[tuple[float, float | None]], parsing: float) -> dic
     cores = len(os.sched_getaffinity(0))
     figures |= {"server_cpu_s": round(server, 2), "cpu_s": round(total, 2)}
     figures |= {"cores": cores, "cpu_floor_ratio": round(total / cores / parsing, 2)}
+    after_parsing = own_parsing + (total - own_parsing) / cores
+    figures |= {
+        "own_parse_s": round(own_parsing, 2),
+        "parsed_first_floor_ratio": round(after_parsing / parsing, 2),
+    }
     return figures
 
 
 def _parse_seconds(text: str) -> float:
     began = time.perf_counter()
     bibtexparser.parse_string(text)
+    return time.perf_counter() - began
+
+
+def _own_parse_seconds(text: str) -> float:
+    """The import's own parsing of the text (its first stage), alone."""
+    from papers.bibtex import parse_bibtex
+
+    began = time.perf_counter()
+    parse_bibtex(text, max_bytes=len(text.encode()) + 1)
     return time.perf_counter() - began
 
 

@@ -202,6 +202,17 @@ def test_a_missed_import_ratio_says_what_the_import_cost_in_cpu():
         " 2.7 s in PostgreSQL's processes): spread over the machine's 2 cores"
         " with none ever idle, it would still take 2.8x the time of bare parsing."
     ) in text
+    slow.extra |= {"own_parse_s": 0.6, "parsed_first_floor_ratio": 3.2}
+    text = report.render(_results(**{"import": slow.as_dict()}))
+    assert (
+        "The import parses the whole file first, on one core (0.6 s), since"
+        " nothing can be matched or written before; with only the rest spread"
+        " over the 2 cores, 3.2x. That floor is above 2x, whatever the order"
+    ) in text
+    slow.extra["parsed_first_floor_ratio"] = 1.9
+    text = report.render(_results(**{"import": slow.as_dict()}))
+    assert "2 cores, 1.9x. After parsing, the import's own connection" in text
+    assert "That floor is above 2x" not in text
     slow.extra = {"entries_per_s": 3333, "python_cpu_s": 1.5}  # no local server
     text = report.render(_results(**{"import": slow.as_dict()}))
     assert "- **BibTeX import vs bibtexparser parsing**: 4.08x. Per 10,000" in text
@@ -214,13 +225,16 @@ def test_the_import_work_is_this_process_cpu_and_the_local_servers():
         pass
     python, _ = bibtex_bench._spent(before, bibtex_bench.processor_seconds())
     assert 0.15 <= python <= 1.0
-    figures = bibtex_bench._work_figures([(1.0, 2.0), (1.2, 2.2), (0.8, 1.8)], 0.5)
+    work = [(1.0, 2.0), (1.2, 2.2), (0.8, 1.8)]
+    figures = bibtex_bench._work_figures(work, 0.5, 0.25)
     cores = len(os.sched_getaffinity(0))
     assert figures == {
         "python_cpu_s": 1.0, "server_cpu_s": 2.0, "cpu_s": 3.0, "cores": cores,
-        "cpu_floor_ratio": round(3.0 / cores / 0.5, 2),
+        "cpu_floor_ratio": round(3.0 / cores / 0.5, 2), "own_parse_s": 0.25,
+        # 0.25 s of parsing on one core, then the other 2.75 s on all of them
+        "parsed_first_floor_ratio": round((0.25 + 2.75 / cores) / 0.5, 2),
     }  # fmt: skip
-    assert bibtex_bench._work_figures([(1.0, None)], 0.5) == {"python_cpu_s": 1.0}
+    assert bibtex_bench._work_figures([(1.0, None)], 0.5, 0.25) == {"python_cpu_s": 1.0}
 
 
 @pytest.mark.django_db
