@@ -8,7 +8,7 @@ from bench.soak import RSS_GROWTH_LIMIT, render_soak
 #: Where an import's time goes, shown under either import goal when missed.
 IMPORT_STAGES = (
     "Per 10,000 entries, timed stage by stage: Python parses "
-    "in 0.45-0.55 s (bibtexparser alone takes 0.8-1.1 s), then, on the import's "
+    "in 0.45-0.7 s (bibtexparser alone takes 0.8-1.2 s), then, on the import's "
     "own connection one after another, the lookups (one statement given the "
     "file's identifiers and titles as arrays) take 0.25 s, planning 0.3 s, the "
     "authorships, labels and change log 0.4 s, the paper rows 0.8 s (binary "
