@@ -221,9 +221,10 @@ _LIGATURE_BREAKS = (("--", "-{}-"), ("``", "`{}`"), ("''", "'{}'"))
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
-def needs_escape(text: str) -> bool:
+def needs_escape(text: str, dashes: bool = True) -> bool:
     """Whether escape() would change ASCII text: a character to escape, a pair
-    TeX joins into one glyph, or whitespace to collapse.
+    TeX joins into one glyph (dashes only with ``dashes``), or whitespace to
+    collapse.
 
     Tests of single characters are much faster than a regular expression over
     a long value (an abstract); pairs are looked for only after their character.
@@ -232,7 +233,7 @@ def needs_escape(text: str) -> bool:
         "\\" in text or "{" in text or "}" in text or "&" in text or "%" in text
         or "$" in text or "#" in text or "_" in text or "~" in text or "^" in text
         or "\n" in text or "\t" in text or "\r" in text
-        or ("-" in text and "--" in text)
+        or (dashes and "-" in text and "--" in text)
         or ("`" in text and "``" in text)
         or ("'" in text and "''" in text)
         or "  " in text
@@ -285,7 +286,7 @@ def escape(text: str, *, latex: bool = True, dashes: bool = True) -> str:
     With ``latex`` non-ASCII letters become LaTeX escapes ({\\"a}); characters
     with no known escape are kept as UTF-8.
     """
-    if not needs_escape(text) and (not latex or text.isascii()):
+    if not needs_escape(text, dashes) and (not latex or text.isascii()):
         return text  # most values: nothing to escape, collapse or transliterate
     if "  " in text or "\n" in text or "\t" in text or "\r" in text:
         text = _SPACES.sub(" ", text)

@@ -21,8 +21,6 @@ _PLAIN_VERBATIM = re.compile(r"[^\s\\{}]+")
 _INNER_CAPITAL = re.compile(r"(?<!\S)(?=\S*?\S[A-Z])\S++")
 #: A capital letter past a word's first character, anywhere.
 _CAPITAL_PAST_START = re.compile(r"\S[A-Z]")
-#: Pages with nothing to escape: a number or a range of numbers.
-_PLAIN_PAGES = re.compile(r"[0-9]+(?:--?[0-9]+)?")
 _WORD_CORE = re.compile(r"^([\W_]*)(.*?)([\W_]*)$", re.DOTALL)
 #: Fields written in the fixed head of every entry, in this order.
 _HEAD = ("editor",)
@@ -112,7 +110,7 @@ def _fields(record: BibRecord, esc, seen: dict) -> str:
     if record.number.strip():
         add(f"  number = {_repeated(record.number, esc, seen)},\n")
     if record.pages.strip():
-        add(f"  pages = {_braced(_pages(record.pages, esc))},\n")
+        add(f"  pages = {_braced(esc(record.pages, False))},\n")
     if record.publisher.strip():
         add(f"  publisher = {_repeated(record.publisher, esc, seen)},\n")
     if extra:
@@ -163,11 +161,6 @@ def _month(record: BibRecord) -> str:
     if not 1 <= record.month <= 12:
         raise ValueError(f"month {record.month} of {record.key!r} is not 1..12")
     return MONTH_MACROS[record.month - 1]
-
-
-def _pages(pages: str, esc) -> str:
-    """The pages escaped, dashes kept: a plain range ("133--142") as it is."""
-    return pages if _PLAIN_PAGES.fullmatch(pages) else esc(pages, False)
 
 
 def _extra_fields(extra: dict[str, str], names, esc) -> list[tuple[str, str]]:

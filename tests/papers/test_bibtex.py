@@ -581,6 +581,21 @@ def test_values_are_escaped(text, written):
     assert field_lines(format_entry(record))["note"] == "{" + written + "}"
 
 
+@pytest.mark.parametrize(
+    ("pages", "written"),
+    [
+        ("133--142", "133--142"),  # a range: its dashes are meant
+        ("12--34  and e5_1", r"12--34 and e5\_1"),  # still escaped and collapsed
+        ("``3''--4", r"`{}`3'{}'--4"),  # quote ligatures broken, dashes not
+    ],
+)
+def test_pages_keep_their_dashes_and_escape_the_rest(pages, written):
+    record = BibRecord("k", "misc", "T", pages=pages, extra={"note": "1--2"})
+    fields = field_lines(format_entry(record))
+    assert fields["pages"] == "{" + written + "}"
+    assert fields["note"] == "{1-{}-2}"  # elsewhere TeX's en dash ligature is broken
+
+
 def test_unicode_encoding_keeps_utf8_but_still_escapes():
     record = BibRecord("k", "misc", "Ça & ß", authors=names("Jörg Müller"))
     fields = field_lines(format_entry(record, encoding="unicode"))
