@@ -403,11 +403,9 @@ def _work_line(key: str, results: dict) -> str:
     )
     if "parsed_first_floor_ratio" in extra:
         line += (
-            f"The import parses the whole file first, on one core "
-            f"({extra['own_parse_s']} s), since nothing can be matched or "
-            f"written before; with only the rest spread over the "
-            f"{extra['cores']} cores, "
-            f"{extra['parsed_first_floor_ratio']}x. "
+            f"Parsing comes first, on one core ({extra['own_parse_s']} s here; "
+            f"why, below): with only the rest spread over the {extra['cores']} "
+            f"cores, {extra['parsed_first_floor_ratio']}x. "
         )
     return line
 

@@ -205,9 +205,9 @@ def test_a_missed_import_ratio_says_what_the_import_cost_in_cpu():
     slow.extra |= {"own_parse_s": 0.6, "parsed_first_floor_ratio": 3.2}
     text = report.render(_results(**{"import": slow.as_dict()}))
     assert (
-        "The import parses the whole file first, on one core (0.6 s), since"
-        " nothing can be matched or written before; with only the rest spread"
-        " over the 2 cores, 3.2x. That floor is above 2x, whatever the order"
+        "Parsing comes first, on one core (0.6 s here; why, below): with only"
+        " the rest spread over the 2 cores, 3.2x. That floor is above 2x,"
+        " whatever the order"
     ) in text
     slow.extra["parsed_first_floor_ratio"] = 1.9
     text = report.render(_results(**{"import": slow.as_dict()}))
