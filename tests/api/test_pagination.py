@@ -1,5 +1,7 @@
 """Keyset pages, numbered relevance pages, page-size caps and query budgets."""
 
+import time
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +24,19 @@ def test_next_and_previous_links_walk_the_same_pages(anon):
     back_again = anon.get(back["previous"]).json()
     assert back_again["results"] == first["results"]
     assert back_again["previous"] is None
+
+
+@pytest.mark.django_db
+def test_a_page_has_the_same_links_whenever_it_is_asked_for(anon, monkeypatch):
+    first = anon.get(PAPERS, {"page_size": 10}).json()
+    an_hour_on = time.time() + 3600
+    monkeypatch.setattr(time, "time", lambda: an_hour_on)
+    later = anon.get(PAPERS, {"page_size": 10}).json()
+    assert later["next"] == first["next"]
+    assert (
+        anon.get(later["next"]).json()["results"]
+        == anon.get(first["next"]).json()["results"]
+    )
 
 
 @pytest.mark.django_db
