@@ -164,8 +164,12 @@ class KeysetPagination(BasePagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         self.keys: Keys = view.keyset_ordering()
-        # A cursor is only good for the list and ordering it was made for.
-        self.salt = f"{CURSOR_SALT}:{type(view).__name__}:{self.keys}"
+        # A cursor is only good for the list and ordering it was made for. It is
+        # signed without a timestamp: the same page always has the same links,
+        # so a cached answer and a freshly computed one are byte for byte equal.
+        self.signer = signing.Signer(
+            salt=f"{CURSOR_SALT}:{type(view).__name__}:{self.keys}"
+        )
         size = page_size(request)
         values, reverse = self._decode(request)
         rows = queryset.order_by(*order_by(self.keys, reverse))
@@ -194,7 +198,7 @@ class KeysetPagination(BasePagination):
         if raw is None:
             return None, False
         try:
-            payload = signing.Signer(salt=self.salt).unsign_object(raw)
+            payload = self.signer.unsign_object(raw)
             values, reverse = payload["v"], bool(payload["r"])
             if not isinstance(values, list) or len(values) != len(self.keys):
                 raise ValueError
@@ -209,9 +213,7 @@ class KeysetPagination(BasePagination):
             row[name] if isinstance(row, dict) else getattr(row, name)
             for name, _ in self.keys
         ]
-        # Signed without a timestamp: the same page always has the same link, so
-        # a cached answer and a freshly computed one are byte for byte equal.
-        token = signing.Signer(salt=self.salt).sign_object({"v": values, "r": reverse})
+        token = self.signer.sign_object({"v": values, "r": reverse})
         return replace_query_param(
             self.request.build_absolute_uri(), self.cursor_query_param, token
         )
