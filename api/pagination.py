@@ -161,7 +161,11 @@ class KeysetPagination(BasePagination):
     #: only lists of what the generation follows may do.
     cache_counts = False
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginate_queryset(self, queryset, request, view=None, reach=None):
+        """The page's rows. `reach(start, reverse, rows)`, given the first key's
+        value in the cursor (None without one), may return a narrower queryset
+        holding every row of queryset the page can show, to read them from
+        (None: read queryset itself); queryset is still what is counted."""
         self.request = request
         self.keys: Keys = view.keyset_ordering()
         # A cursor is only good for the list and ordering it was made for. It is
@@ -172,7 +176,13 @@ class KeysetPagination(BasePagination):
         )
         size = page_size(request)
         values, reverse = self._decode(request)
-        rows = queryset.order_by(*order_by(self.keys, reverse))
+        source = None
+        if reach is not None:
+            start = None if values is None else values[0]
+            source = reach(start, reverse, size + 1)
+        rows = (queryset if source is None else source).order_by(
+            *order_by(self.keys, reverse)
+        )
         if values is not None:
             rows = rows.filter(after(self.keys, values, reverse))
         rows, self.total = self._page(queryset, rows, size + 1)
@@ -276,13 +286,13 @@ class PaperPagination(KeysetPagination):
     query_params = ("cursor", "page", "page_size")
     cache_counts = True  # papers, labels and authors: what the generation follows
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginate_queryset(self, queryset, request, view=None, reach=None):
         if view.ordering_in_force() != "relevance":
             if "page" in request.query_params:
                 raise ValidationError(
                     {"page": ["Page numbers apply to ordering=relevance; use cursor."]}
                 )
-            return super().paginate_queryset(queryset, request, view)
+            return super().paginate_queryset(queryset, request, view, reach)
         self.request = request
         size = page_size(request)
         number = self._page_number(request)

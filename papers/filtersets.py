@@ -37,6 +37,8 @@ ORDERINGS: dict[str, tuple[tuple[str, bool], ...]] = {
     "-cite_count": (("sort_cites", True), ("id", False)),
     "relevance": (("relevance", True), ("id", False)),
 }
+#: The orderings led by the year: name -> newest first?
+YEAR_ORDERINGS = {"-year": True, "year": False}
 ORDERING_CHOICES = [
     ("-year", "Newest first"),
     ("year", "Oldest first"),

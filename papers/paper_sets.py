@@ -125,12 +125,58 @@ class PaperSets:
 
     def link_counts(self, selected: int) -> tuple[dict, dict, dict]:
         """Papers of the selection per venue id, dataset id and provenance."""
-        raw = np.frombuffer(selected.to_bytes((self.size + 7) // 8, "little"), np.uint8)
-        chosen = np.unpackbits(raw, bitorder="little")[: self.size].astype(bool)
+        chosen = self._flags(selected)
         return tuple(
             links.counts(chosen)
             for links in (self.venues, self.datasets, self.provenances)
         )
+
+    def ids_in_years(self, selected: int, years: Iterable[int | None]) -> list[int]:
+        """The ids of the selection's papers of those years, in id order."""
+        within = 0
+        for year in years:
+            within |= self.years.get(year, 0)
+        return np.flatnonzero(self._flags(selected & within)).tolist()
+
+    def _flags(self, bits: int) -> np.ndarray:
+        """A set as booleans by paper id."""
+        raw = np.frombuffer(bits.to_bytes((self.size + 7) // 8, "little"), np.uint8)
+        return np.unpackbits(raw, bitorder="little")[: self.size].astype(bool)
+
+
+def years_in_reach(
+    counts: dict[int | None, int],
+    *,
+    descending: bool,
+    start: int | None,
+    rows: int,
+) -> list[int | None]:
+    """The years whose papers a page of `rows` rows can show, in a list ordered
+    by year (descending or not; a paper without a year sorts as year 0) that
+    starts after a row of year `start`, or at the top when None: that year
+    itself, whose papers the page may show any of, and the years after it until
+    they hold `rows` papers. `counts` gives each year's papers (zeros left out).
+    Every row the page can show is of these years: the rows of any later year
+    sort after at least `rows` rows of them."""
+
+    def sort_year(year: int | None) -> int:
+        return year or 0
+
+    def before_start(year: int | None) -> bool:
+        if start is None:
+            return False
+        return sort_year(year) > start if descending else sort_year(year) < start
+
+    reach, held = [], 0
+    for year in sorted(counts, key=sort_year, reverse=descending):
+        if before_start(year):
+            continue
+        reach.append(year)
+        if start is None or sort_year(year) != start:
+            held += counts[year]
+        if held >= rows:
+            break
+    return reach
 
 
 def _sizes(sets: dict, selected: int) -> dict:

@@ -8,6 +8,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import connections
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Expression,
@@ -25,9 +26,10 @@ from django.db.models import (
 )
 from django.db.models.expressions import Col
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import In
 
 from papers.models import Authorship, Citation, Label, Paper, Status
-from papers.paper_sets import PaperSets, build_paper_sets
+from papers.paper_sets import PaperSets, build_paper_sets, years_in_reach
 from taxonomy.cache import cached, kept_in_process
 from taxonomy.models import Kind, Node
 from taxonomy.selectors import TaxonomyMap, descendant_ids, taxonomy_map
@@ -187,6 +189,31 @@ def paper_list_all() -> QuerySet[Paper]:
     )
 
 
+class AmongIds(Expression):
+    """The row's id is one of `ids`. On PostgreSQL one array parameter (id =
+    ANY(%s)): hundreds of ids are quicker to send and plan that way than as an
+    IN list of as many parameters. Elsewhere an IN list."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, ids: list[int]):
+        super().__init__()
+        self.key, self.ids = F("pk"), list(ids)
+
+    def get_source_expressions(self):
+        return [self.key]
+
+    def set_source_expressions(self, expressions):
+        (self.key,) = expressions
+
+    def as_sql(self, compiler, connection):
+        if connection.vendor != "postgresql":
+            return compiler.compile(In(self.key, self.ids))
+        sql, params = compiler.compile(self.key)
+        return f"{sql} = ANY(%s)", [*params, self.ids]
+
+
 class SearchDocument(Expression):
     """The stored search_document column of papers (PostgreSQL only; not a
     model field: papers/migrations/0006 added it, 0012 defines it as the SQL
@@ -265,6 +292,32 @@ def published_paper_sets() -> PaperSets:
     return kept_in_process(
         "paper-sets", lambda using: build_paper_sets(using, taxonomy_map())
     )
+
+
+#: A page ordered by year is read from the papers it can reach (see
+#: papers_in_reach) only when they are at most this many.
+MAX_IN_REACH = 2_000
+
+
+def papers_in_reach(
+    narrowing: tuple[list[list[int]], int | None, int | None],
+    *,
+    descending: bool,
+    start: int | None,
+    rows: int,
+) -> list[int] | None:
+    """The ids of the published papers of a narrowing by nodes and years
+    (PaperFilterSet.nodes_and_years) that a page of `rows` rows ordered by year
+    can show, from a row of sort year `start` on (papers.paper_sets.
+    years_in_reach); None when more than MAX_IN_REACH. Reading a page from these
+    ids spares the database checking every newer paper's labels on the way."""
+    sets = published_paper_sets()
+    selected = sets.selection(*narrowing)
+    counts = sets.year_counts(selected)
+    years = years_in_reach(counts, descending=descending, start=start, rows=rows)
+    if sum(counts[year] for year in years) > MAX_IN_REACH:
+        return None
+    return sets.ids_in_years(selected, years)
 
 
 def facets_within(

@@ -41,9 +41,20 @@ from papers.exports import (
     export_content_type,
     export_stream,
 )
-from papers.filtersets import ORDERINGS, PaperFilterSet, ordering_name
+from papers.filtersets import (
+    ORDERINGS,
+    YEAR_ORDERINGS,
+    PaperFilterSet,
+    ordered,
+    ordering_name,
+)
 from papers.models import CitationKeyAlias, Paper, Status
-from papers.selectors import facets_within, paper_facets
+from papers.selectors import (
+    AmongIds,
+    facets_within,
+    paper_facets,
+    papers_in_reach,
+)
 from papers.services.papers import paper_create, paper_delete, paper_update
 from taxonomy.cache import one_generation
 
@@ -174,12 +185,38 @@ class PaperViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         if fmt is not None:
             return self._export(papers, fmt, "papers")
         facets = flag(request, "facets")
-        page = self.paginate_queryset(paper_page_columns(papers))
+        page = self.paginator.paginate_queryset(
+            paper_page_columns(papers), request, view=self, reach=self._reach(filterset)
+        )
         authors, labels = paper_list_relations([paper["id"] for paper in page])
         rows = PaperListRows(request, self.format_kwarg)
         data = rows.rows(page, authors, labels)
         extra = {"facets": self._facets(filterset)} if facets else None
         return self.paginator.get_paginated_response(data, extra)
+
+    def _reach(self, filterset: PaperFilterSet):
+        """For published papers narrowed by taxonomy nodes (and years alone)
+        and ordered by year: the rows a page can show, read from the ids
+        papers_in_reach finds (see KeysetPagination.paginate_queryset)."""
+        name = self.ordering_in_force()
+        narrowing = None if self.sees_drafts() else filterset.nodes_and_years()
+        if name not in YEAR_ORDERINGS or narrowing is None or not narrowing[0]:
+            return None
+        newest_first = YEAR_ORDERINGS[name]
+
+        def rows(start_key: int | None, reverse: bool, size: int):
+            start = start_key
+            if start is not None and newest_first:
+                start = -start  # the newest-first key is minus the sort year
+            ids = papers_in_reach(
+                narrowing, descending=newest_first != reverse, start=start, rows=size
+            )
+            if ids is None:
+                return None
+            papers = api_paper_rows(include_drafts=False).filter(AmongIds(ids))
+            return paper_page_columns(ordered(papers, name))
+
+        return rows
 
     def _facets(self, filterset: PaperFilterSet) -> dict:
         """Counts for the filtered papers: those of published papers narrowed
