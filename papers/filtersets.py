@@ -279,6 +279,17 @@ class PaperFilterSet(django_filters.FilterSet):
         groups = [[node.pk for node in group] for group in nodes if group]
         return groups, data.get("year_min"), data.get("year_max")
 
+    def year_ordered_narrowing(self) -> tuple[tuple, bool] | None:
+        """(nodes_and_years(), newest first?) when taxonomy nodes (and years
+        alone) narrow the papers and they are ordered by year: a list whose
+        pages can be read from the ids of the published paper sets (papers.
+        selectors.papers_in_reach and papers_of_rows). None otherwise."""
+        narrowing = self.nodes_and_years()
+        name = self.ordering_in_force
+        if narrowing is None or not narrowing[0] or name not in YEAR_ORDERINGS:
+            return None
+        return narrowing, YEAR_ORDERINGS[name]
+
     @property
     def ordering_in_force(self) -> str:
         """The ordering `.qs` uses (for pagination); call after validation."""

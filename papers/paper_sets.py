@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -131,11 +132,23 @@ class PaperSets:
             for links in (self.venues, self.datasets, self.provenances)
         )
 
-    def ids_in_years(self, selected: int, years: Iterable[int | None]) -> list[int]:
-        """The ids of the selection's papers of those years, in id order."""
+    @cached_property
+    def sort_years(self) -> dict[int, int]:
+        """The sets by the year papers sort on: a paper without one as year 0."""
+        merged: dict[int, int] = {}
+        for year, bits in self.years.items():
+            merged[year or 0] = merged.get(year or 0, 0) | bits
+        return merged
+
+    def sort_year_counts(self, selected: int) -> dict[int, int]:
+        """{sort year: papers} of the selection, zeros left out."""
+        return _sizes(self.sort_years, selected)
+
+    def ids_in_sort_years(self, selected: int, years: Iterable[int]) -> list[int]:
+        """The ids of the selection's papers of those sort years, in id order."""
         within = 0
         for year in years:
-            within |= self.years.get(year, 0)
+            within |= self.sort_years.get(year, 0)
         return np.flatnonzero(self._flags(selected & within)).tolist()
 
     def _flags(self, bits: int) -> np.ndarray:
@@ -144,39 +157,56 @@ class PaperSets:
         return np.unpackbits(raw, bitorder="little")[: self.size].astype(bool)
 
 
+# A list ordered by year (newest or oldest first, then by title and id) shows
+# each year's papers together, so which years a page can show follows from how
+# many papers each year has. The two functions below find them, for a page
+# after a row (keyset pages) and for rows by position (numbered pages). Years
+# are sort years (a paper without a year sorts as year 0); `counts` gives each
+# one's papers, zeros left out.
+
+
 def years_in_reach(
-    counts: dict[int | None, int],
-    *,
-    descending: bool,
-    start: int | None,
-    rows: int,
-) -> list[int | None]:
+    counts: dict[int, int], *, descending: bool, start: int | None, rows: int
+) -> list[int]:
     """The years whose papers a page of `rows` rows can show, in a list ordered
-    by year (descending or not; a paper without a year sorts as year 0) that
-    starts after a row of year `start`, or at the top when None: that year
-    itself, whose papers the page may show any of, and the years after it until
-    they hold `rows` papers. `counts` gives each year's papers (zeros left out).
-    Every row the page can show is of these years: the rows of any later year
-    sort after at least `rows` rows of them."""
+    by year (descending or not) that starts after a row of year `start`, or at
+    the top when None: that year itself, whose papers the page may show any
+    of, and the years after it until they hold `rows` papers. The rows of any
+    later year sort after at least `rows` rows of these."""
 
-    def sort_year(year: int | None) -> int:
-        return year or 0
-
-    def before_start(year: int | None) -> bool:
+    def before_start(year: int) -> bool:
         if start is None:
             return False
-        return sort_year(year) > start if descending else sort_year(year) < start
+        return year > start if descending else year < start
 
     reach, held = [], 0
-    for year in sorted(counts, key=sort_year, reverse=descending):
+    for year in sorted(counts, reverse=descending):
         if before_start(year):
             continue
         reach.append(year)
-        if start is None or sort_year(year) != start:
+        if year != start:
             held += counts[year]
         if held >= rows:
             break
     return reach
+
+
+def years_of_rows(
+    counts: dict[int, int], *, descending: bool, first: int, rows: int
+) -> tuple[list[int], int]:
+    """The years holding rows `first` to `first + rows - 1` (counted from 0) of
+    a list ordered by year (descending or not), and how many rows the years
+    before them hold."""
+    years, skipped, held = [], 0, 0
+    for year in sorted(counts, reverse=descending):
+        if not years and skipped + counts[year] <= first:
+            skipped += counts[year]
+            continue
+        years.append(year)
+        held += counts[year]
+        if skipped + held >= first + rows:
+            break
+    return years, skipped
 
 
 def _sizes(sets: dict, selected: int) -> dict:

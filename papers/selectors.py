@@ -29,7 +29,12 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import In
 
 from papers.models import Authorship, Citation, Label, Paper, Status
-from papers.paper_sets import PaperSets, build_paper_sets, years_in_reach
+from papers.paper_sets import (
+    PaperSets,
+    build_paper_sets,
+    years_in_reach,
+    years_of_rows,
+)
 from taxonomy.cache import cached, kept_in_process
 from taxonomy.models import Kind, Node
 from taxonomy.selectors import TaxonomyMap, descendant_ids, taxonomy_map
@@ -294,8 +299,8 @@ def published_paper_sets() -> PaperSets:
     )
 
 
-#: A page ordered by year is read from the papers it can reach (see
-#: papers_in_reach) only when they are at most this many.
+#: A page ordered by year is read from the papers it can show (papers_in_reach,
+#: papers_of_rows) only when they are at most this many.
 MAX_IN_REACH = 2_000
 
 
@@ -308,16 +313,39 @@ def papers_in_reach(
 ) -> list[int] | None:
     """The ids of the published papers of a narrowing by nodes and years
     (PaperFilterSet.nodes_and_years) that a page of `rows` rows ordered by year
-    can show, from a row of sort year `start` on (papers.paper_sets.
-    years_in_reach); None when more than MAX_IN_REACH. Reading a page from these
-    ids spares the database checking every newer paper's labels on the way."""
+    can show, after a row of sort year `start` (None: from the top; see
+    papers.paper_sets.years_in_reach); None when more than MAX_IN_REACH.
+    Reading a page from these ids spares the database checking every newer
+    paper's labels on its way to the page."""
     sets = published_paper_sets()
     selected = sets.selection(*narrowing)
-    counts = sets.year_counts(selected)
+    counts = sets.sort_year_counts(selected)
     years = years_in_reach(counts, descending=descending, start=start, rows=rows)
     if sum(counts[year] for year in years) > MAX_IN_REACH:
         return None
-    return sets.ids_in_years(selected, years)
+    return sets.ids_in_sort_years(selected, years)
+
+
+def papers_of_rows(
+    narrowing: tuple[list[list[int]], int | None, int | None],
+    *,
+    descending: bool,
+    first: int,
+    rows: int,
+) -> tuple[list[int], int] | None:
+    """For rows `first` to `first + rows - 1` of the published papers of a
+    narrowing ordered by year: the ids of the papers of their years, and how
+    many rows come before those years (papers.paper_sets.years_of_rows); None
+    when more than MAX_IN_REACH."""
+    sets = published_paper_sets()
+    selected = sets.selection(*narrowing)
+    counts = sets.sort_year_counts(selected)
+    years, skipped = years_of_rows(
+        counts, descending=descending, first=first, rows=rows
+    )
+    if sum(counts[year] for year in years) > MAX_IN_REACH:
+        return None
+    return sets.ids_in_sort_years(selected, years), skipped
 
 
 def facets_within(

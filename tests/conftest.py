@@ -7,8 +7,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 
-from papers.models import Paper
+from papers.models import Label, LabelSource, Paper, Status
 from taxonomy.cache import forget_in_process
+from taxonomy.models import Kind, Node, Provenance
 
 
 @pytest.fixture(scope="session")
@@ -54,3 +55,29 @@ def plain_static_files(settings):
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+
+
+@pytest.fixture
+def undated_papers(survey):
+    """Two published papers without a year and one draft, under an application
+    that has dated papers too."""
+    node = Node.objects.get(kind=Kind.APPLICATION, slug="image-description")
+    published, draft = Status.PUBLISHED, Status.DRAFT
+    for key, status in (
+        ("undated-a", published),
+        ("undated-b", published),
+        ("draft-2020", draft),
+    ):
+        paper = Paper.objects.create(
+            citation_key=key,
+            title=f"Paper {key}",
+            year=2020 if status == draft else None,
+            status=status,
+        )
+        Label.objects.create(
+            paper=paper,
+            node=node,
+            source=LabelSource.CURATOR,
+            provenance=Provenance.CURATED,
+        )
+    return node

@@ -43,7 +43,6 @@ from papers.exports import (
 )
 from papers.filtersets import (
     ORDERINGS,
-    YEAR_ORDERINGS,
     PaperFilterSet,
     ordered,
     ordering_name,
@@ -195,14 +194,13 @@ class PaperViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         return self.paginator.get_paginated_response(data, extra)
 
     def _reach(self, filterset: PaperFilterSet):
-        """For published papers narrowed by taxonomy nodes (and years alone)
-        and ordered by year: the rows a page can show, read from the ids
-        papers_in_reach finds (see KeysetPagination.paginate_queryset)."""
-        name = self.ordering_in_force()
-        narrowing = None if self.sees_drafts() else filterset.nodes_and_years()
-        if name not in YEAR_ORDERINGS or narrowing is None or not narrowing[0]:
+        """For published papers narrowed by taxonomy nodes and ordered by year:
+        the rows a page can show, read from the ids papers_in_reach finds (see
+        KeysetPagination.paginate_queryset)."""
+        found = None if self.sees_drafts() else filterset.year_ordered_narrowing()
+        if found is None:
             return None
-        newest_first = YEAR_ORDERINGS[name]
+        narrowing, newest_first = found
 
         def rows(start_key: int | None, reverse: bool, size: int):
             start = start_key
@@ -214,7 +212,7 @@ class PaperViewSet(StrictQueryMixin, viewsets.ModelViewSet):
             if ids is None:
                 return None
             papers = api_paper_rows(include_drafts=False).filter(AmongIds(ids))
-            return paper_page_columns(ordered(papers, name))
+            return paper_page_columns(ordered(papers, filterset.ordering_in_force))
 
         return rows
 

@@ -10,8 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from papers import selectors
 from papers.filtersets import PaperFilterSet
-from papers.models import Label, LabelSource, Paper, Status
-from taxonomy.models import Kind, Node, Provenance
+from papers.models import Paper, Status
 from tests.api.conftest import all_results
 
 PAPERS = "/api/v1/papers/"
@@ -59,37 +58,11 @@ def page_sql(client, url: str) -> str:
     return next(q["sql"] for q in queries if '"citation_key"' in q["sql"])
 
 
-@pytest.fixture
-def undated(survey):
-    """Two published papers without a year and one draft, under an application
-    that has dated papers too."""
-    node = Node.objects.get(kind=Kind.APPLICATION, slug="image-description")
-    published, draft = Status.PUBLISHED, Status.DRAFT
-    for key, status in (
-        ("undated-a", published),
-        ("undated-b", published),
-        ("draft-2020", draft),
-    ):
-        paper = Paper.objects.create(
-            citation_key=key,
-            title=f"Paper {key}",
-            year=2020 if status == draft else None,
-            status=status,
-        )
-        Label.objects.create(
-            paper=paper,
-            node=node,
-            source=LabelSource.CURATOR,
-            provenance=Provenance.CURATED,
-        )
-    return node
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("ordering", ["-year", "year"])
 @pytest.mark.parametrize("narrowing", NARROWINGS)
 def test_pages_of_papers_in_reach_are_the_filtered_papers_in_order(
-    anon, undated, narrowing, ordering
+    anon, undated_papers, narrowing, ordering
 ):
     query = f"{narrowing}&ordering={ordering}"
     expected = filtered_keys(query)
@@ -103,9 +76,9 @@ def test_pages_of_papers_in_reach_are_the_filtered_papers_in_order(
 
 
 @pytest.mark.django_db
-def test_papers_without_a_year_end_the_newest_first_list(anon, undated):
+def test_papers_without_a_year_end_the_newest_first_list(anon, undated_papers):
     rows = all_results(anon, f"{PAPERS}?application=image-description&page_size=4")
-    assert [row["citation_key"] for row in rows[-2:]] == ["undated-a", "undated-b"]
+    assert [r["citation_key"] for r in rows[-2:]] == ["undated-a", "undated-b"]
     assert "draft-2020" not in {row["citation_key"] for row in rows}
 
 
@@ -132,7 +105,7 @@ def test_a_reach_past_its_bound_falls_back_to_the_filters_query(
 
 
 @pytest.mark.django_db
-def test_a_paper_published_since_is_on_the_first_page(anon, curator, undated):
+def test_a_paper_published_since_is_on_the_first_page(anon, curator, undated_papers):
     url = f"{PAPERS}?application=image-description&page_size=3"
     first = anon.get(url).json()["results"]
     assert "draft-2020" not in {row["citation_key"] for row in first}
@@ -143,6 +116,6 @@ def test_a_paper_published_since_is_on_the_first_page(anon, curator, undated):
 
 
 @pytest.mark.django_db
-def test_a_curator_sees_drafts_in_a_narrowed_list(curator, undated):
+def test_a_curator_sees_drafts_in_a_narrowed_list(curator, undated_papers):
     rows = all_results(curator, f"{PAPERS}?application=image-description")
     assert "draft-2020" in {row["citation_key"] for row in rows}

@@ -10,7 +10,7 @@ from django.http import QueryDict
 from maps import stats
 from papers.filtersets import PaperFilterSet
 from papers.models import Label, LabelSource, Paper, Status
-from papers.paper_sets import years_in_reach
+from papers.paper_sets import years_in_reach, years_of_rows
 from papers.selectors import (
     _counts,
     _published_counts,
@@ -154,7 +154,7 @@ def test_published_counts_matrices_and_trends_equal_their_sql(varied_papers):
     assert stats._published_coverage_matrix(Kind.MODALITY, Kind.APPLICATION)["max"]
 
 
-COUNTS = {2019: 4, 2020: 1, 2021: 2, 2023: 5, None: 3}
+COUNTS = {2019: 4, 2020: 1, 2021: 2, 2023: 5, 0: 3}  # 0: papers without a year
 
 
 @pytest.mark.parametrize(
@@ -164,19 +164,19 @@ COUNTS = {2019: 4, 2020: 1, 2021: 2, 2023: 5, None: 3}
         (True, None, 5, [2023]),
         (True, None, 6, [2023, 2021]),
         (True, None, 8, [2023, 2021, 2020]),
-        (False, None, 3, [None]),  # no year sorts as 0: first when oldest first
-        (False, None, 4, [None, 2019]),
+        (False, None, 3, [0]),
+        (False, None, 4, [0, 2019]),
         # After a row of year `start`: that year (however many of its papers
         # the page has left) and then years holding the rows.
         (True, 2021, 1, [2021, 2020]),
         (True, 2021, 2, [2021, 2020, 2019]),
         (True, 2022, 2, [2021]),  # a start year with no papers of its own
-        (True, 2019, 2, [2019, None]),
+        (True, 2019, 2, [2019, 0]),
         (False, 2020, 2, [2020, 2021]),
-        (False, 0, 4, [None, 2019]),
+        (False, 0, 4, [0, 2019]),
         # The rest of the list when it holds fewer rows.
-        (True, 2020, 50, [2020, 2019, None]),
-        (True, 0, 50, [None]),
+        (True, 2020, 50, [2020, 2019, 0]),
+        (True, 0, 50, [0]),
     ],
 )
 def test_the_years_in_reach_of_a_page(descending, start, rows, reach):
@@ -187,17 +187,18 @@ def test_the_years_in_reach_of_a_page(descending, start, rows, reach):
 def test_the_years_in_reach_hold_every_row_a_page_can_show():
     """Against the rows themselves: a page after any row of a list of papers
     ordered by year shows only papers of the years in reach, which go no
-    further than they must."""
+    further than they must; the rows from that position are of exactly the
+    years years_of_rows finds, after as many rows as it says."""
     rng = random.Random(7)
     for _ in range(200):
         counts = {
             year: rng.randint(1, 4)
-            for year in rng.sample([None, 2001, 2002, 2003, 2004, 2005], 4)
+            for year in rng.sample([0, 2001, 2002, 2003, 2004, 2005], 4)
         }
         descending = rng.random() < 0.5
         rows = [
-            (year or 0)
-            for year in sorted(counts, key=lambda y: y or 0, reverse=descending)
+            year
+            for year in sorted(counts, reverse=descending)
             for _ in range(counts[year])
         ]
         size = rng.randint(1, 6)
@@ -205,8 +206,15 @@ def test_the_years_in_reach_hold_every_row_a_page_can_show():
         start = None if position < 0 else rows[position]
         page = rows[position + 1 : position + 1 + size]
         reach = years_in_reach(counts, descending=descending, start=start, rows=size)
-        assert {year or 0 for year in reach} >= set(page), (counts, start, size)
+        assert set(reach) >= set(page), (counts, start, size)
         # No further than the first year by which the years after the start's
         # hold a page of rows.
-        passed = [year for year in reach[:-1] if (year or 0) != start]
+        passed = [year for year in reach[:-1] if year != start]
         assert sum(counts[year] for year in passed) < size, (counts, start, size)
+        # Rows by position: exactly the years of the rows, and the rows before.
+        first = position + 1
+        years, skipped = years_of_rows(
+            counts, descending=descending, first=first, rows=size
+        )
+        assert years == sorted(set(page), reverse=descending), (counts, first, size)
+        assert skipped == (rows.index(years[0]) if page else len(rows))
