@@ -161,11 +161,12 @@ class KeysetPagination(BasePagination):
     #: only lists of what the generation follows may do.
     cache_counts = False
 
-    def paginate_queryset(self, queryset, request, view=None, reach=None):
+    def paginate_queryset(self, queryset, request, view=None, reach=None, total=None):
         """The page's rows. `reach(start, reverse, rows)`, given the first key's
         value in the cursor (None without one), may return a narrower queryset
         holding every row of queryset the page can show, to read them from
-        (None: read queryset itself); queryset is still what is counted."""
+        (None: read queryset itself). `total`, when known, is how many rows
+        queryset has; else they are counted (up to COUNT_LIMIT + 1)."""
         self.request = request
         self.keys: Keys = view.keyset_ordering()
         # A cursor is only good for the list and ordering it was made for. It is
@@ -185,7 +186,10 @@ class KeysetPagination(BasePagination):
         )
         if values is not None:
             rows = rows.filter(after(self.keys, values, reverse))
-        rows, self.total = self._page(queryset, rows, size + 1)
+        if total is None:
+            rows, self.total = self._page(queryset, rows, size + 1)
+        else:
+            rows, self.total = list(rows[: size + 1]), total
         more = len(rows) > size
         rows = rows[:size]
         if reverse:
@@ -286,13 +290,13 @@ class PaperPagination(KeysetPagination):
     query_params = ("cursor", "page", "page_size")
     cache_counts = True  # papers, labels and authors: what the generation follows
 
-    def paginate_queryset(self, queryset, request, view=None, reach=None):
+    def paginate_queryset(self, queryset, request, view=None, reach=None, total=None):
         if view.ordering_in_force() != "relevance":
             if "page" in request.query_params:
                 raise ValidationError(
                     {"page": ["Page numbers apply to ordering=relevance; use cursor."]}
                 )
-            return super().paginate_queryset(queryset, request, view, reach)
+            return super().paginate_queryset(queryset, request, view, reach, total)
         self.request = request
         size = page_size(request)
         number = self._page_number(request)

@@ -348,6 +348,14 @@ def papers_of_rows(
     return sets.ids_in_sort_years(selected, years), skipped
 
 
+def published_count_within(
+    node_groups: list[list[int]], year_min: int | None, year_max: int | None
+) -> int:
+    """How many published papers are under a node of each group and within the
+    years, from the published paper sets (no query)."""
+    return published_paper_sets().selection(node_groups, year_min, year_max).bit_count()
+
+
 def facets_within(
     node_groups: list[list[int]], year_min: int | None, year_max: int | None
 ) -> dict[str, list[dict]]:

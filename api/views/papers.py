@@ -53,6 +53,7 @@ from papers.selectors import (
     facets_within,
     paper_facets,
     papers_in_reach,
+    published_count_within,
 )
 from papers.services.papers import paper_create, paper_delete, paper_update
 from taxonomy.cache import one_generation
@@ -184,8 +185,13 @@ class PaperViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         if fmt is not None:
             return self._export(papers, fmt, "papers")
         facets = flag(request, "facets")
+        narrowing = None if self.sees_drafts() else filterset.nodes_and_years()
         page = self.paginator.paginate_queryset(
-            paper_page_columns(papers), request, view=self, reach=self._reach(filterset)
+            paper_page_columns(papers),
+            request,
+            view=self,
+            reach=self._reach(filterset),
+            total=None if narrowing is None else published_count_within(*narrowing),
         )
         authors, labels = paper_list_relations([paper["id"] for paper in page])
         rows = PaperListRows(request, self.format_kwarg)

@@ -24,6 +24,7 @@ from papers.selectors import (
     facets_within,
     paper_facets,
     papers_of_rows,
+    published_count_within,
     published_paper_sets,
 )
 from papers.views import selectors as pages
@@ -167,7 +168,7 @@ def published_count(filterset: PaperFilterSet) -> int:
     """How many published papers the (valid) filter set selects."""
     narrowing = filterset.nodes_and_years()
     if narrowing is not None:
-        return published_paper_sets().selection(*narrowing).bit_count()
+        return published_count_within(*narrowing)
     return cached_over("browse-count", filterset.qs, lambda set_: set_.count())
 
 

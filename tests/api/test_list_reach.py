@@ -1,7 +1,7 @@
 """Year-ordered pages of a list narrowed by taxonomy nodes are read from the
 papers in reach (papers.selectors.papers_in_reach) instead of checking each
 newer paper's labels: the same rows, in the same pages, as the filters' own
-query gives."""
+query gives, and counted from the same sets."""
 
 import pytest
 from django.db import connection
@@ -69,6 +69,7 @@ def test_pages_of_papers_in_reach_are_the_filtered_papers_in_order(
     assert len(expected) > 4
     for size in (1, 2, 3, 5):
         url = f"{PAPERS}?{query}&page_size={size}"
+        assert anon.get(url).json()["count"] == len(expected)
         forward = [row["citation_key"] for row in all_results(anon, url)]
         assert forward == expected, (query, size)
         backward = [row["citation_key"] for row in walked_back(anon, url)]
