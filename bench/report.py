@@ -40,13 +40,14 @@ IMPORT_STAGES = (
 #: Why a goal is missed, from the plans (EXPLAIN ANALYZE) and profiles of the
 #: slow requests at 100,000 papers; shown next to a missed goal only.
 REASONS = {
-    "list": "4 queries: the page itself about 4 ms (2.5 ms of it planning; it "
-    "walks the year range newest first and checks two label conditions per "
-    "paper; planned with parallel workers it took 11-14 ms, most of it starting "
-    "them, hence config/scaleout.py turns them off), authors and labels under "
-    "1 ms each; the rest, about 12 ms, is Python (Django, DRF, django-filter). "
-    "Timings on these machines vary by up to 2x between runs, and the p95 "
-    "follows.",
+    "list": "4 queries: the data generation, the page, authors and labels. "
+    "A public list narrowed by taxonomy nodes and years alone is counted from "
+    "the per-process bitmaps (papers/paper_sets.py) and, ordered by year, "
+    "reads only the papers of the years its page can reach, by id: the page "
+    "query 2-5 ms (10-11 ms when it walked the papers newest first checking "
+    "two label conditions each), authors and labels 1-2 ms each; the rest, "
+    "about 8 ms, is Python (Django, DRF, django-filter). Timings on these "
+    "machines vary by up to 2x between runs, and the p95 follows.",
     "detail": "5 queries of under 1 ms each; the answer is built from plain "
     "values (api.serializers.papers.PaperDetailRows), about 3 ms of Python.",
     "page_ratio": "a later page's bound is one row comparison read as a range "
@@ -56,10 +57,11 @@ REASONS = {
     "per-process bitmaps of the published papers (papers/paper_sets.py, about "
     "1 ms); the rest is the list itself (see the paper list). Other filters "
     "are counted by SQL.",
-    "list_queries": "resolving slugs from one cached taxonomy map leaves count, "
-    "page, authorships and labels.",
-    "load_rps": "computing every answer, a list request costs about 12 ms of "
-    "Python and 6 ms of PostgreSQL, and wrk shares the same two cores.",
+    "list_queries": "resolving slugs from one cached taxonomy map leaves the "
+    "data generation, the page (with its count when that is not known), "
+    "authorships and labels.",
+    "load_rps": "computing every answer, a list request costs about 8 ms of "
+    "Python and 5 ms of PostgreSQL, and wrk shares the same two cores.",
     "load_p99": "follows the list's latency (see the paper list).",
     "export": "Python is the bound, on one core under the GIL (the process's "
     "CPU time is within 5% of the export's wall time): per 100,000 entries "
@@ -373,11 +375,17 @@ def goal_rows(results: dict) -> tuple[list[str], list[str]]:
         value, verdict = goal.check(results)
         rows.append(f"| {goal.text} | {goal.target} | {value} | {verdict} |")
         if verdict != "met":
-            reason = _work_line(goal.key, results) + _reason(goal.key, results)
+            reason = _work_line(goal.key, results) + _sentence(
+                _reason(goal.key, results)
+            )
             if verdict == "n/a":
-                reason = "not measured in this run (endpoint or tool not available yet)"
+                reason = "Not measured in this run (endpoint or tool not available yet)"
             missed.append(f"- **{goal.text}**: {value}. {reason}".rstrip())
     return rows, missed
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _reason(key: str, results: dict) -> str:
