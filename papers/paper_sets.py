@@ -135,9 +135,9 @@ class PaperSets:
     @cached_property
     def sort_years(self) -> dict[int, int]:
         """The sets by the year papers sort on: a paper without one as year 0."""
-        merged: dict[int, int] = {}
-        for year, bits in self.years.items():
-            merged[year or 0] = merged.get(year or 0, 0) | bits
+        merged = {year: bits for year, bits in self.years.items() if year is not None}
+        if None in self.years:  # the year sets themselves shared, not copied
+            merged[0] = merged.get(0, 0) | self.years[None]
         return merged
 
     def sort_year_counts(self, selected: int) -> dict[int, int]:
