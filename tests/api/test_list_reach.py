@@ -50,8 +50,8 @@ def computed(settings):
 
 
 def page_sql(client, url: str) -> str:
-    """The query that read a list page's rows (answers computed), once the
-    list's count is kept (the first request counts in the same query)."""
+    """The query that read a list page's rows (answers computed), asked a
+    second time: a list counted by SQL counts in the page's query at first."""
     assert client.get(url).status_code == 200
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
