@@ -1,5 +1,7 @@
 """Reads of papers: lists, details and counts; the only place that prefetches."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -317,13 +319,14 @@ def papers_in_reach(
     papers.paper_sets.years_in_reach); None when more than MAX_IN_REACH.
     Reading a page from these ids spares the database checking every newer
     paper's labels on its way to the page."""
-    sets = published_paper_sets()
-    selected = sets.selection(*narrowing)
-    counts = sets.sort_year_counts(selected)
-    years = years_in_reach(counts, descending=descending, start=start, rows=rows)
-    if sum(counts[year] for year in years) > MAX_IN_REACH:
-        return None
-    return sets.ids_in_sort_years(selected, years)
+    found = _papers_of_years(
+        narrowing,
+        lambda counts: (
+            years_in_reach(counts, descending=descending, start=start, rows=rows),
+            None,
+        ),
+    )
+    return None if found is None else found[0]
 
 
 def papers_of_rows(
@@ -337,15 +340,25 @@ def papers_of_rows(
     narrowing ordered by year: the ids of the papers of their years, and how
     many rows come before those years (papers.paper_sets.years_of_rows); None
     when more than MAX_IN_REACH."""
+    return _papers_of_years(
+        narrowing,
+        lambda counts: years_of_rows(
+            counts, descending=descending, first=first, rows=rows
+        ),
+    )
+
+
+def _papers_of_years(narrowing, choose) -> tuple[list[int], Any] | None:
+    """The ids of the narrowing's published papers of the sort years that
+    choose({sort year: papers}) returns (with a value passed on beside them),
+    or None when they are more than MAX_IN_REACH."""
     sets = published_paper_sets()
     selected = sets.selection(*narrowing)
     counts = sets.sort_year_counts(selected)
-    years, skipped = years_of_rows(
-        counts, descending=descending, first=first, rows=rows
-    )
+    years, beside = choose(counts)
     if sum(counts[year] for year in years) > MAX_IN_REACH:
         return None
-    return sets.ids_in_sort_years(selected, years), skipped
+    return sets.ids_in_sort_years(selected, years), beside
 
 
 def published_count_within(
