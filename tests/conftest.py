@@ -57,27 +57,26 @@ def plain_static_files(settings):
     }
 
 
+def add_labelled_paper(node: Node, key: str, year: int | None, status: str) -> Paper:
+    """A paper titled after its key, labelled at `node` by a curator."""
+    paper = Paper.objects.create(
+        citation_key=key, title=f"Paper {key}", year=year, status=status
+    )
+    Label.objects.create(
+        paper=paper,
+        node=node,
+        source=LabelSource.CURATOR,
+        provenance=Provenance.CURATED,
+    )
+    return paper
+
+
 @pytest.fixture
 def undated_papers(survey):
     """Two published papers without a year and one draft, under an application
     that has dated papers too."""
     node = Node.objects.get(kind=Kind.APPLICATION, slug="image-description")
-    published, draft = Status.PUBLISHED, Status.DRAFT
-    for key, status in (
-        ("undated-a", published),
-        ("undated-b", published),
-        ("draft-2020", draft),
-    ):
-        paper = Paper.objects.create(
-            citation_key=key,
-            title=f"Paper {key}",
-            year=2020 if status == draft else None,
-            status=status,
-        )
-        Label.objects.create(
-            paper=paper,
-            node=node,
-            source=LabelSource.CURATOR,
-            provenance=Provenance.CURATED,
-        )
+    add_labelled_paper(node, "undated-a", None, Status.PUBLISHED)
+    add_labelled_paper(node, "undated-b", None, Status.PUBLISHED)
+    add_labelled_paper(node, "draft-2020", 2020, Status.DRAFT)
     return node

@@ -9,7 +9,7 @@ from django.http import QueryDict
 
 from maps import stats
 from papers.filtersets import PaperFilterSet
-from papers.models import Label, LabelSource, Paper, Status
+from papers.models import Paper, Status
 from papers.paper_sets import years_in_reach, years_of_rows
 from papers.selectors import (
     _counts,
@@ -26,6 +26,7 @@ from papers.views.listing import (
 )
 from taxonomy.models import Dataset, Kind, Node, Provenance
 from taxonomy.selectors import taxonomy_map
+from tests.conftest import add_labelled_paper
 
 NODE_PARAMETERS = {
     "modality": Kind.MODALITY,
@@ -62,19 +63,8 @@ def random_query(rng: random.Random, slugs: dict[str, list[str]]) -> list[tuple]
 def varied_papers(survey):
     """A few more papers: one without a year, one draft, both labelled."""
     node = Node.objects.filter(kind=Kind.MODALITY).first()
-    for key, year, status in (
-        ("noyear", None, Status.PUBLISHED),
-        ("d1", 2020, Status.DRAFT),
-    ):
-        paper = Paper.objects.create(
-            citation_key=key, title=f"Paper {key}", year=year, status=status
-        )
-        Label.objects.create(
-            paper=paper,
-            node=node,
-            source=LabelSource.CURATOR,
-            provenance=Provenance.CURATED,
-        )
+    add_labelled_paper(node, "noyear", None, Status.PUBLISHED)
+    add_labelled_paper(node, "d1", 2020, Status.DRAFT)
     return node
 
 
