@@ -10,7 +10,11 @@ import pytest
 from django.conf import settings
 from django.core.signals import request_finished, request_started
 
-from config.collector import YOUNG_THRESHOLD, CollectAfterRequests, tune_for_requests
+from config.collector import (
+    YOUNG_THRESHOLD,
+    CollectBetweenRequests,
+    tune_for_requests,
+)
 
 URL = "/api/v1/taxonomy/"
 
@@ -35,56 +39,52 @@ def quiet_collector(client):
 
 
 @pytest.fixture
-def receivers():
-    """Connect request_finished receivers for one test."""
+def collector():
+    """Connect a collector to request_started for one test."""
     connected = []
 
     def connect(receiver):
-        request_finished.connect(receiver, weak=False)
+        request_started.connect(receiver, weak=False)
         connected.append(receiver)
         return receiver
 
     yield connect
     for receiver in connected:
-        request_finished.disconnect(receiver)
+        request_started.disconnect(receiver)
 
 
 @pytest.fixture
-def cycle_made_by_the_request():
-    """A weak reference to a reference cycle made, and dropped, while the
-    next request is handled."""
+def cycle_left_by_the_request():
+    """A weak reference to a reference cycle made, and dropped, as the next
+    request ends."""
     made = []
 
     def make(**kwargs):
         if not made:
             made.append(weakref.ref(Cyclic()))
 
-    request_started.connect(make, weak=False)
+    request_finished.connect(make, weak=False)
     yield made
-    request_started.disconnect(make)
+    request_finished.disconnect(make)
 
 
 @pytest.mark.django_db
-def test_a_request_s_cycles_are_freed_when_it_finishes(
-    client, quiet_collector, receivers, cycle_made_by_the_request
+def test_a_request_s_cycles_are_freed_when_the_next_one_starts(
+    client, quiet_collector, collector, cycle_left_by_the_request
 ):
+    collector(CollectBetweenRequests())
     assert client.get(URL).status_code == 200
-    (without,) = cycle_made_by_the_request
-    assert without() is not None  # left to a later collection
-    gc.collect()
-    cycle_made_by_the_request.clear()
-
-    receivers(CollectAfterRequests())
+    (made,) = cycle_left_by_the_request
+    assert made() is not None  # nothing collected it on the way out
     assert client.get(URL).status_code == 200
-    (made,) = cycle_made_by_the_request
     assert made() is None
 
 
 @pytest.mark.django_db
 def test_old_garbage_waits_for_the_full_collection_every_so_many_requests(
-    client, quiet_collector, receivers
+    client, quiet_collector, collector
 ):
-    receivers(CollectAfterRequests(full_every=3))
+    collector(CollectBetweenRequests(full_every=3))
     old = Cyclic()
     gc.collect()  # survives, into the oldest generation
     gone = weakref.ref(old)
@@ -97,8 +97,8 @@ def test_old_garbage_waits_for_the_full_collection_every_so_many_requests(
 
 
 @pytest.mark.django_db
-def test_tuning_freezes_start_up_and_collects_after_each_request(
-    client, cycle_made_by_the_request
+def test_tuning_freezes_start_up_and_collects_between_requests(
+    client, quiet_collector, cycle_left_by_the_request
 ):
     thresholds = gc.get_threshold()
     try:
@@ -106,10 +106,11 @@ def test_tuning_freezes_start_up_and_collects_after_each_request(
         assert gc.get_threshold()[0] == YOUNG_THRESHOLD
         assert gc.get_freeze_count() > 0
         client.get(URL)
-        (made,) = cycle_made_by_the_request
+        (made,) = cycle_left_by_the_request
+        client.get(URL)
         assert made() is None
     finally:
-        request_finished.disconnect(dispatch_uid="collect_after_requests")
+        request_started.disconnect(dispatch_uid="collect_between_requests")
         gc.unfreeze()
         gc.set_threshold(*thresholds)
 
@@ -118,9 +119,9 @@ def test_tuning_freezes_start_up_and_collects_after_each_request(
 def test_the_app_server_entry_points_tune_the_collector(entry_point):
     code = (
         f"import gc, {entry_point}; "
-        "from django.core.signals import request_finished; "
+        "from django.core.signals import request_started; "
         "print(gc.get_threshold()[0], gc.get_freeze_count() > 0, "
-        "request_finished.disconnect(dispatch_uid='collect_after_requests'))"
+        "request_started.disconnect(dispatch_uid='collect_between_requests'))"
     )
     environment = {**os.environ, "DJANGO_SECRET_KEY": "x", "DJANGO_DEBUG": "1"}
     result = subprocess.run(
