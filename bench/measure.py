@@ -1,14 +1,18 @@
 """Timing helpers: percentiles of repeated calls after a warm-up, and one API
 request with its status, server time, size and query count."""
 
+import gc
 import math
 import statistics
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from config.collector import PYTHON_THRESHOLDS
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -16,6 +20,29 @@ def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     rank = max(1, min(len(ordered), math.ceil(fraction * len(ordered))))
     return ordered[rank - 1]
+
+
+@contextmanager
+def as_plain_script():
+    """Python's own collector thresholds for a while: a baseline (raw SQL,
+    bibtexparser alone) runs as a plain script would, not with the app
+    servers' collector (config/collector.py), which the app's side runs with."""
+    kept = gc.get_threshold()
+    gc.set_threshold(*PYTHON_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*kept)
+
+
+def plain_script(call: Callable[[], object]) -> Callable[[], object]:
+    """`call`, run as_plain_script."""
+
+    def run() -> object:
+        with as_plain_script():
+            return call()
+
+    return run
 
 
 def sample(call: Callable[[], object], *, repeat: int, warmup: int) -> list[float]:

@@ -17,7 +17,7 @@ from django.urls import Resolver404, resolve
 
 from bench import baselines
 from bench import vocabulary as words
-from bench.measure import Figure, count_queries, get, sample_in_turn
+from bench.measure import Figure, count_queries, get, plain_script, sample_in_turn
 
 NOT_AVAILABLE = "not available yet"
 DEEP_ROWS = 49_950  # the first row of page 1,000 at 50 per page
@@ -185,7 +185,7 @@ class Bench:
             calls.append(self._request(paths, before))
             owners.append((figure, "timed"))
             if baseline is not None and self.raw is not None:
-                calls.append(baseline)
+                calls.append(plain_script(baseline))
                 owners.append((figure, "baseline"))
         if calls:
             rounds = sample_in_turn(

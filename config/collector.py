@@ -26,6 +26,9 @@ import gc
 
 from django.core.signals import request_started
 
+#: Python's own thresholds, as this module found them (what a plain script runs
+#: with; the benchmark times its baselines with them).
+PYTHON_THRESHOLDS = gc.get_threshold()
 #: New container objects before a collection runs on its own: more than a page
 #: leaves behind (at 100,000 papers, 1,000-7,000; the map of a set, 11,000).
 YOUNG_THRESHOLD = 50_000

@@ -1,6 +1,7 @@
 """Parts of the benchmark runner: timing, wrk output, the report, and the
 requests and baselines it measures (the CI smoke runs the whole runner)."""
 
+import gc
 import io
 import json
 import os
@@ -13,7 +14,14 @@ from django.db import connection
 from bench import baselines, bibtex_bench, report, scenarios
 from bench.generate import generate
 from bench.load import parse_wrk
-from bench.measure import Figure, percentile, sample_in_turn
+from bench.measure import (
+    Figure,
+    as_plain_script,
+    percentile,
+    plain_script,
+    sample_in_turn,
+)
+from config.collector import PYTHON_THRESHOLDS
 
 WRK_OUTPUT = """Running 20s test @ http://127.0.0.1:8000/api/v1/papers/
   2 threads and 8 connections
@@ -258,6 +266,21 @@ def test_calls_take_turns_in_blocks_until_each_has_its_runs():
     times = sample_in_turn(calls, repeat=7, warmup=1, block=3)
     assert [len(t) for t in times] == [7, 7]
     assert "".join(order) == "ab" + "aaabbb" + "aaabbb" + "ab"
+
+
+def test_baselines_run_with_python_s_own_collector_thresholds():
+    app_servers = (50_000, 10, 10)
+    kept = gc.get_threshold()
+    gc.set_threshold(*app_servers)
+    try:
+        during = plain_script(gc.get_threshold)()
+        assert during == PYTHON_THRESHOLDS != app_servers
+        assert gc.get_threshold() == app_servers
+        with pytest.raises(ZeroDivisionError), as_plain_script():
+            1 / 0  # noqa: B018
+        assert gc.get_threshold() == app_servers
+    finally:
+        gc.set_threshold(*kept)
 
 
 @pytest.mark.django_db
