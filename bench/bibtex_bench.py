@@ -238,6 +238,13 @@ def export_run(client, path: str, *, traced: bool) -> dict:
     result = {"status": status, "bytes": size, "entries": entries, "seconds": seconds}
     if traced:
         result["peak_bytes"] = tracemalloc.get_traced_memory()[1]
+        # The request's own reference cycles are young; then what only a full
+        # collection frees: old cycles, if any, and Python's free lists (freed
+        # objects kept for reuse, up to a bound per kind and size).
+        result["young_unreachable"] = gc.collect(1)
+        held = tracemalloc.get_traced_memory()[0]
+        result["old_unreachable"] = gc.collect(2)
+        result["full_collection_freed"] = held - tracemalloc.get_traced_memory()[0]
         tracemalloc.stop()
     return result
 
@@ -344,6 +351,9 @@ def export_figure(client, raw, log=print, rounds: int = 3) -> Figure:
         full_entries=full["entries"],
         full_peak_mib=round(full["peak_bytes"] / 2**20, 2),
         peak_growth=round(full["peak_bytes"] / max(1, small["peak_bytes"]) - 1, 3),
+        full_young_unreachable=full["young_unreachable"],
+        full_old_unreachable=full["old_unreachable"],
+        full_collection_freed_mib=round(full["full_collection_freed"] / 2**20, 2),
     )
     log(f"  export: {figure.extra['entries_per_s']} entries/s")
     return figure

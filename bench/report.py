@@ -73,6 +73,16 @@ REASONS = {
     "server less to do but not Python. This machine's speed varies: within "
     "one hour the same export took 4.5 to 7.5 s and bibtexparser's writer "
     "6.1 to 7.6 s, so compare the ratio to the writer.",
+    "export_memory": "the peak is the export's fullest moment: up to three "
+    "chunks of 2,000 rows in flight (one being written, one queued, one being "
+    "fetched), the writer's cache of repeated names (emptied every 4,096 "
+    "values) and Python's free lists, which fill as the export goes (about "
+    "1.2 MiB at 100,000 papers; the tuple list is bounded per size) and which "
+    "only a full collection empties. Sampled after every 2,000 entries of a "
+    "100,000-entry export, with a full collection before each sample, the "
+    "memory held stayed level, between 6.6 and 7.7 MiB from the first chunk "
+    "to the last (12.5-13.6 MiB while the reading thread held one more), and "
+    "no collection found a cycle to free.",
     "map": "profiled at 100,000 papers: about 16 ms of Python per request "
     "(scoring ~250 candidates, title trigrams, a graph of 21 papers) and 10 "
     "bounded queries of under 2 ms each when the machine is otherwise idle; "
@@ -238,6 +248,13 @@ def _export_memory(results):
         f"{growth:+.1%} ({extra['small_peak_mib']} MiB for {extra['small_entries']:,}"
         f" vs {extra['full_peak_mib']} MiB for {extra['full_entries']:,})"
     )
+    if "full_collection_freed_mib" in extra:
+        text += (
+            f"; after the larger export {extra['full_young_unreachable']:,} young"
+            f" and {extra['full_old_unreachable']:,} old objects were unreachable,"
+            f" and a full collection freed {extra['full_collection_freed_mib']} MiB"
+            " of Python's free lists and old cycles"
+        )
     return text, growth <= 0.10
 
 
