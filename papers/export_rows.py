@@ -81,7 +81,11 @@ def _rows_with_arrays(
         ahead = _read_ahead(rows, chunk_size, connections[papers.db])
         try:
             for row in ahead:
-                people = tuple(map(PersonName._make, row[20]))
+                # From a list, so the tuple is made at its final size: one made
+                # from an iterator starts at a guessed size, is cut to size, and
+                # on release joins Python's store of freed tuples of that size,
+                # which would fill as the export goes.
+                people = tuple([PersonName._make(name) for name in row[20]])
                 yield ExportRow(
                     record=_record(row, people),
                     cite_count=row[18],
@@ -100,6 +104,10 @@ def _read_ahead(rows: Iterator[tuple], chunk_size: int, connection) -> Iterator[
     """The rows, while a thread reads the next chunk of them from the server-side
     cursor: PostgreSQL works on it while Python writes the current one.
 
+    The thread reads one chunk when asked, and it is asked as the current chunk
+    starts: at most two chunks are held at once (the one being written and the
+    next), so memory has the same bound however long the export runs.
+
     The first chunk is read here, which opens the cursor on this thread's
     connection; the thread then only fetches from that cursor, and the
     connection is shared for that long (nothing else uses it meanwhile).
@@ -109,11 +117,12 @@ def _read_ahead(rows: Iterator[tuple], chunk_size: int, connection) -> Iterator[
         yield from chunk
         return
     ready: queue.Queue = queue.Queue(maxsize=1)
+    wanted = threading.Semaphore(0)
     stop = threading.Event()
 
     def fetch() -> None:
         try:
-            while not stop.is_set():
+            while wanted.acquire() and not stop.is_set():
                 rows_read = list(islice(rows, chunk_size))
                 ready.put(rows_read)
                 if not rows_read:
@@ -126,12 +135,15 @@ def _read_ahead(rows: Iterator[tuple], chunk_size: int, connection) -> Iterator[
     reader.start()
     try:
         while chunk:
+            wanted.release()
             yield from chunk
+            chunk = None  # let it go before the next one arrives
             chunk = ready.get()
             if isinstance(chunk, BaseException):
                 raise chunk
     finally:
         stop.set()
+        wanted.release()  # a reader waiting to be asked sees the stop
         while reader.is_alive():  # let a reader blocked on a full queue finish
             with contextlib.suppress(queue.Empty):
                 ready.get(timeout=0.05)

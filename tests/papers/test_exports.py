@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import threading
+import time
 
 import pytest
 from django.db import connection
@@ -11,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from papers import exports
 from papers.bibtex import parse_bibtex
+from papers.export_rows import _read_ahead
 from papers.exports import (
     EXPORT_FORMATS,
     export_filename,
@@ -81,6 +83,44 @@ def test_an_export_left_half_read_leaves_the_connection_usable(survey, monkeypat
     assert Paper.objects.published().count() > 5
     whole = "".join(export_stream(paper_list(), "bibtex"))
     assert whole.startswith(first)
+
+
+class CountedRows:
+    """Rows (0,), (1,), ... counting how many have been taken."""
+
+    def __init__(self, total: int, fail_at: int | None = None) -> None:
+        self.total, self.fail_at, self.taken = total, fail_at, 0
+
+    def __iter__(self):
+        for number in range(self.total):
+            if number == self.fail_at:
+                raise ConnectionError("server closed the connection")
+            self.taken += 1
+            yield (number,)
+
+
+def test_the_read_ahead_holds_the_current_chunk_and_the_next_only():
+    size = 50
+    rows = CountedRows(10 * size + 7)
+    consumed, most_ahead = [], 0
+    for row in _read_ahead(iter(rows), size, connection):
+        consumed.append(row)
+        if len(consumed) % size == 1:
+            time.sleep(0.02)  # time for the reader to run as far as it may
+        most_ahead = max(most_ahead, rows.taken - len(consumed))
+    assert consumed == [(number,) for number in range(10 * size + 7)]
+    assert size < most_ahead < 2 * size  # it reads ahead, but one chunk at most
+    assert not [t for t in threading.enumerate() if t.name == "export-read-ahead"]
+
+
+def test_a_failed_read_ahead_raises_in_the_export_and_ends_its_reader():
+    rows = CountedRows(500, fail_at=230)
+    consumed = []
+    with pytest.raises(ConnectionError, match="server closed"):
+        for row in _read_ahead(iter(rows), 50, connection):
+            consumed.append(row)
+    assert consumed == [(number,) for number in range(200)]
+    assert not [t for t in threading.enumerate() if t.name == "export-read-ahead"]
 
 
 def test_cells_that_would_run_as_formulas_are_quoted():
