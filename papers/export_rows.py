@@ -12,7 +12,6 @@ of the set.
 
 from __future__ import annotations
 
-import contextlib
 import queue
 import threading
 from collections import defaultdict
@@ -116,7 +115,10 @@ def _read_ahead(rows: Iterator[tuple], chunk_size: int, connection) -> Iterator[
     if len(chunk) < chunk_size:
         yield from chunk
         return
-    ready: queue.Queue = queue.Queue(maxsize=1)
+    # The reader puts a chunk only when asked, and it is asked only once the
+    # chunk before was taken: the queue never holds more than one, and a put
+    # never waits.
+    ready: queue.SimpleQueue = queue.SimpleQueue()
     wanted = threading.Semaphore(0)
     stop = threading.Event()
 
@@ -144,9 +146,6 @@ def _read_ahead(rows: Iterator[tuple], chunk_size: int, connection) -> Iterator[
     finally:
         stop.set()
         wanted.release()  # a reader waiting to be asked sees the stop
-        while reader.is_alive():  # let a reader blocked on a full queue finish
-            with contextlib.suppress(queue.Empty):
-                ready.get(timeout=0.05)
         reader.join()
         connection.dec_thread_sharing()
 
