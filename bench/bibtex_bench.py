@@ -92,7 +92,7 @@ def import_figure(count: int, actor, log=print, rounds: int = 3) -> Figure:
     parsing, importing, work, own_parsing = [], [], [], []
     try:
         outcome, _ = _rolled_back_import(function, text, actor)  # warm-up
-        _vacuum()
+        _settle_after_rollback()
         for _ in range(rounds):
             parsing.append(_parse_seconds(text))
             own_parsing.append(_own_parse_seconds(text))
@@ -101,7 +101,7 @@ def import_figure(count: int, actor, log=print, rounds: int = 3) -> Figure:
             importing.append(seconds)
             time.sleep(0.5)  # for the server to reap the import's second backend
             work.append(_spent(before, processor_seconds()))
-            _vacuum()
+            _settle_after_rollback()
     except Exception as error:  # reported, not raised: the run goes on
         figure.status, figure.note = "error", f"{type(error).__name__}: {error}"[:300]
         return figure
@@ -197,17 +197,16 @@ def _own_parse_seconds(text: str) -> float:
         return time.perf_counter() - began
 
 
-def _vacuum() -> None:
+def _settle_after_rollback() -> None:
     """Clear out the rows a rolled-back import left dead, untimed, so that every
-    round imports into the same database. A committed import leaves no dead
-    rows behind; without this each round would also wade through the dead
-    index entries of the rounds before it (by the third round, 30,000 papers
-    and their authorships), where autovacuum is off or has not come round."""
+    round imports into the same database: a committed import leaves no dead
+    rows behind, and where autovacuum is off or has not come round each round
+    would also wade through the dead index entries of the rounds before it."""
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM")
+    from bench import writing
+
+    writing.analyse(connection)
 
 
 def _rolled_back_import(function, text: str, actor) -> tuple[object, float]:
