@@ -10,6 +10,11 @@ from django.core.management import call_command
 from papers.models import Label, LabelSource, Paper, Status
 from taxonomy.cache import forget_in_process
 from taxonomy.models import Kind, Node, Provenance
+from tests.survey_snapshot import (
+    restore_survey_rows,
+    survey_rows,
+    survey_tables_empty,
+)
 
 
 @pytest.fixture(scope="session")
@@ -19,14 +24,25 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_survey", stdout=io.StringIO())
 
 
+@pytest.fixture(scope="session")
+def loaded_survey_rows(django_db_setup, django_db_blocker):
+    """The rows the survey load wrote, to be put back after a flush."""
+    with django_db_blocker.unblock():
+        return survey_rows()
+
+
 @pytest.fixture
-def survey(db):
+def survey(db, loaded_survey_rows):
     """The survey's citation key, after making sure the survey is loaded.
 
-    Transactional tests empty the database when they finish; this loads it again.
+    Transactional tests empty the database when they finish; this puts the
+    loaded rows back (or loads the survey again if the tables are not empty).
     """
     if not Paper.objects.filter(citation_key=settings.SURVEY_CITATION_KEY).exists():
-        call_command("load_survey", stdout=io.StringIO())
+        if survey_tables_empty():
+            restore_survey_rows(loaded_survey_rows)
+        else:
+            call_command("load_survey", stdout=io.StringIO())
     return settings.SURVEY_CITATION_KEY
 
 
@@ -55,6 +71,13 @@ def plain_static_files(settings):
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashes(settings):
+    """Tests store passwords with a fast hash: the deployed hasher takes half a
+    second per password by design, and no test is about its strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def add_labelled_paper(node: Node, key: str, year: int | None, status: str) -> Paper:

@@ -1,5 +1,6 @@
 import io
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -7,9 +8,14 @@ from django.conf import settings
 from django.core.management import call_command
 
 from history.models import Change
-from papers.models import Citation, Label, Paper
+from papers.models import Author, Citation, Label, Paper
 from papers.survey_fixtures import build_papers, build_taxonomy, provenance_of
 from taxonomy.models import Dataset, Kind, Metric, Node, Provenance
+from tests.survey_snapshot import (
+    restore_survey_rows,
+    survey_rows,
+    survey_tables_empty,
+)
 
 FIXTURES = Path(settings.SURVEY_FIXTURES_DIR)
 SHARED_DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
@@ -148,3 +154,27 @@ def test_committed_fixtures_match_the_gathered_facts():
     taxonomy = build_taxonomy(taxonomy_src)
     assert taxonomy == fixture("taxonomy.json")
     assert build_papers(papers_src, seeds, taxonomy) == fixture("papers.json")
+
+
+def row_multisets(taken):
+    """Each table's rows regardless of their order on disk."""
+    return {
+        table.table: Counter(
+            table.rows.splitlines() if isinstance(table.rows, bytes) else table.rows
+        )
+        for table in taken
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_survey_rows_put_back_after_a_flush_are_a_full_load(loaded_survey_rows):
+    """The suite restores the survey's rows after each transactional test
+    instead of loading again; the loader must find nothing to do on them."""
+    call_command("flush", interactive=False, verbosity=0)
+    assert survey_tables_empty()
+    restore_survey_rows(loaded_survey_rows)
+    assert row_multisets(survey_rows()) == row_multisets(loaded_survey_rows)
+    assert "Nothing to do" in load()
+    assert Paper.objects.filter(citation_key=settings.SURVEY_CITATION_KEY).exists()
+    restored_ids = set(Author.objects.values_list("pk", flat=True))
+    assert Author.objects.create(family="Newcomer").pk > max(restored_ids)
