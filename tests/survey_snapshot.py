@@ -55,13 +55,7 @@ def survey_rows() -> list[TableRows]:
 
 
 def survey_tables_empty() -> bool:
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        for model in survey_models():
-            cursor.execute(f"SELECT 1 FROM {quote(model._meta.db_table)} LIMIT 1")
-            if cursor.fetchone():
-                return False
-    return True
+    return not any(model._base_manager.exists() for model in survey_models())
 
 
 def restore_survey_rows(taken: list[TableRows]) -> None:
