@@ -22,6 +22,7 @@ class CuratorWritesOrReadOnly(BasePermission):
     """Reads for everyone; writes for curators."""
 
     message = "Only curators may change the knowledge base."
+    anonymous_reads = True  # the OpenAPI schema marks reads as needing no credentials
 
     def has_permission(self, request, view) -> bool:
         return request.method in SAFE_METHODS or is_curator(request.user)
@@ -31,6 +32,7 @@ class AdminWritesOrReadOnly(BasePermission):
     """Reads for everyone; writes for admins (staff or superusers)."""
 
     message = "Only admins may change taxonomy nodes."
+    anonymous_reads = True
 
     def has_permission(self, request, view) -> bool:
         return request.method in SAFE_METHODS or is_admin(request.user)

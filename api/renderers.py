@@ -6,7 +6,7 @@ on papers selects the JSON export, while `Accept: application/json` keeps the
 ordinary API response.
 """
 
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
@@ -50,9 +50,13 @@ def export_format(request) -> str | None:
 
 
 class AtlasContentNegotiation(DefaultContentNegotiation):
-    """An unknown `?format=` is a 400 naming the parameter, not a 404."""
+    """An unknown `?format=` is a 400 naming the parameter, not a 404; a method
+    the view does not answer is a 405 whatever the query asks for."""
 
     def select_renderer(self, request, renderers, format_suffix=None):
+        view = request.parser_context.get("view")
+        if view is not None and request.method not in view.allowed_methods:
+            raise MethodNotAllowed(request.method)
         fmt = request.query_params.get("format")
         if fmt is not None:
             matching = sorted(

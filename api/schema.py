@@ -3,6 +3,7 @@
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
+from rest_framework.permissions import SAFE_METHODS
 
 from papers.exports import EXPORT_FORMATS
 
@@ -72,6 +73,17 @@ class AtlasAutoSchema(AutoSchema):
         if getattr(self.view, "answers_one_object", False):
             return False
         return super()._is_list_view(serializer)
+
+    def get_auth(self):
+        # Reads open to everyone need no credentials: an empty requirement says so.
+        auths = super().get_auth()
+        open_read = self.method in SAFE_METHODS and all(
+            getattr(permission, "anonymous_reads", False)
+            for permission in self.view.get_permissions()
+        )
+        if open_read and {} not in auths:
+            auths.append({})
+        return auths
 
     def _error_codes(self) -> list[str]:
         codes = list(READ_ERRORS if self.method in ("GET", "HEAD") else WRITE_ERRORS)

@@ -1,6 +1,8 @@
 """JSON endpoints of the literature map: similar papers, maps (with graph
 exports), coverage and trends. Thin: selectors compute, papers.graph writes."""
 
+from dataclasses import dataclass
+
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -46,13 +48,32 @@ CSV_RENDERER = _renderer("csv", "text/csv")
 GRAPH_FORMATS = list(literature.EXPORT_FORMATS)
 
 
-def _int_param(request, name: str, default: int, low: int, high: int) -> int:
-    raw = request.query_params.get(name)
-    if raw is None:
-        return default
-    if not (raw.isascii() and raw.isdigit() and low <= int(raw) <= high):
-        raise ValidationError({name: [f"A whole number from {low} to {high}."]})
-    return int(raw)
+@dataclass(frozen=True)
+class WholeNumberParameter:
+    """A bounded whole-number query parameter, read and documented from one place."""
+
+    name: str
+    default: int
+    low: int
+    high: int
+    description: str
+
+    def read(self, request) -> int:
+        raw = request.query_params.get(self.name)
+        if raw is None:
+            return self.default
+        if not (raw.isascii() and raw.isdigit() and self.low <= int(raw) <= self.high):
+            raise ValidationError(
+                {self.name: [f"A whole number from {self.low} to {self.high}."]}
+            )
+        return int(raw)
+
+    @property
+    def documented(self) -> OpenApiParameter:
+        schema = {"type": "integer", "minimum": self.low, "maximum": self.high}
+        return OpenApiParameter(
+            self.name, {**schema, "default": self.default}, description=self.description
+        )
 
 
 def _choice_param(request, name: str, choices, default: str) -> str:
@@ -130,6 +151,13 @@ FORMAT = OpenApiParameter(
     description="Download the graph: graphml, gexf, cytoscape (Cytoscape.js "
     "JSON) or json (node-link JSON); taxonomy labels are node attributes.",
 )
+SIMILAR_LIMIT = WholeNumberParameter("limit", 10, 1, 50, "How many similar papers.")
+MAP_SIZE = WholeNumberParameter(
+    "size", selectors.PAPER_MAP_SIZE, 1, 40, "Similar papers shown."
+)
+SET_MAP_LIMIT = WholeNumberParameter(
+    "limit", selectors.SET_MAP_LIMIT, 1, 500, "Most cited papers kept."
+)
 KEY = OpenApiParameter("key", str, OpenApiParameter.PATH, description="Citation key.")
 GRAPH_RESPONSES = {
     (200, "application/json"): OpenApiTypes.OBJECT,
@@ -142,7 +170,7 @@ GRAPH_RESPONSES = {
     summary="Papers similar to one paper",
     parameters=[
         KEY,
-        OpenApiParameter("limit", int, description="How many (1-50, default 10)."),
+        SIMILAR_LIMIT.documented,
     ],
     responses={200: OpenApiTypes.OBJECT},
 )
@@ -153,7 +181,7 @@ class SimilarPapersView(MapAPIView):
     allowed_params = ("limit",)
 
     def get(self, request, key: str):
-        limit = _int_param(request, "limit", 10, 1, 50)
+        limit = SIMILAR_LIMIT.read(request)
         paper, redirect = self.paper(key, "api-paper-similar")
         if redirect:
             return redirect
@@ -177,7 +205,7 @@ class SimilarPapersView(MapAPIView):
     parameters=[
         KEY,
         FORMAT,
-        OpenApiParameter("size", int, description="Similar papers shown (1-40)."),
+        MAP_SIZE.documented,
     ],
     responses=GRAPH_RESPONSES,
 )
@@ -188,7 +216,7 @@ class PaperMapView(MapAPIView):
     renderer_classes = [JSONRenderer, *GRAPH_RENDERERS]
 
     def get(self, request, key: str):
-        size = _int_param(request, "size", selectors.PAPER_MAP_SIZE, 1, 40)
+        size = MAP_SIZE.read(request)
         paper, redirect = self.paper(key, "api-paper-map")
         if redirect:
             return redirect
@@ -214,7 +242,7 @@ FILTER_PARAMETERS = [
     parameters=[
         *FILTER_PARAMETERS,
         FORMAT,
-        OpenApiParameter("limit", int, description="Most cited papers kept (1-500)."),
+        SET_MAP_LIMIT.documented,
     ],
     responses=GRAPH_RESPONSES,
 )
@@ -226,7 +254,7 @@ class SetMapView(MapAPIView):
     renderer_classes = [JSONRenderer, *GRAPH_RENDERERS]
 
     def get(self, request):
-        limit = _int_param(request, "limit", selectors.SET_MAP_LIMIT, 1, 500)
+        limit = SET_MAP_LIMIT.read(request)
         params = request.query_params.copy()
         for name in ("format", "limit"):
             params.pop(name, None)

@@ -37,3 +37,52 @@ def no_null_characters(value) -> None:
             pending += [*item.keys(), *item.values()]
         elif isinstance(item, list):
             pending += item
+
+
+#: The JSON type each kind of input field takes, and DRF's word for a mismatch.
+JSON_TYPES = (
+    (serializers.BooleanField, (bool,), "Must be a valid boolean."),
+    (serializers.IntegerField, (int,), "A valid integer is required."),
+    (serializers.CharField, (str,), "Not a valid string."),
+    (serializers.DateField, (str,), "Enter a date as a string, YYYY-MM-DD."),
+)
+
+
+def json_type_error(field, value) -> str | None:
+    """Why `value` does not have the JSON type `field` documents, or None.
+    Null is left to the field (allow_null); lists and objects are checked
+    item by item."""
+    if value is None:
+        return None
+    if isinstance(field, serializers.ListField) and isinstance(value, list):
+        errors = (json_type_error(field.child, item) for item in value)
+        return next((error for error in errors if error), None)
+    if isinstance(field, serializers.DictField) and isinstance(value, dict):
+        errors = (json_type_error(field.child, item) for item in value.values())
+        return next((error for error in errors if error), None)
+    for field_class, types, message in JSON_TYPES:
+        if isinstance(field, field_class):
+            mismatched = not isinstance(value, types) or (
+                isinstance(value, bool) and bool not in types
+            )
+            return message if mismatched else None
+    return None
+
+
+class JSONTypedInput:
+    """Serializer mixin: every value sent must already have the type the OpenAPI
+    schema gives it. DRF alone would turn 7 into "7" for a text field or "1"
+    into 1 for a number; here either is a 400 naming the field."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            errors = {
+                name: [error]
+                for name, field in self.fields.items()
+                if not field.read_only
+                and name in data
+                and (error := json_type_error(field, data[name]))
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)

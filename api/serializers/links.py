@@ -13,6 +13,7 @@ from api.serializers.briefs import (
     NodeBriefSerializer,
     PaperBriefSerializer,
 )
+from api.serializers.fields import JSONTypedInput
 from papers.models import Author, Citation, Label, Result, Venue
 from taxonomy.models import Provenance
 
@@ -76,7 +77,7 @@ class CitationSerializer(serializers.ModelSerializer):
         fields = ["url", "id", "citing", "cited"]
 
 
-class CitationWriteSerializer(serializers.Serializer):
+class CitationWriteSerializer(JSONTypedInput, serializers.Serializer):
     citing = serializers.CharField(
         max_length=100, help_text="Citation key of the citing paper."
     )
@@ -101,7 +102,7 @@ class LabelSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class LabelWriteSerializer(serializers.Serializer):
+class LabelWriteSerializer(JSONTypedInput, serializers.Serializer):
     paper = serializers.CharField(max_length=100, help_text="The paper's citation key.")
     node = serializers.CharField(max_length=120, help_text='"kind:slug" of the node.')
     provenance = serializers.ChoiceField(

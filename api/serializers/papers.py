@@ -16,7 +16,7 @@ from api.serializers.briefs import (
     VenueBriefSerializer,
     paper_url,
 )
-from api.serializers.fields import OptionalURLField, no_null_characters
+from api.serializers.fields import JSONTypedInput, OptionalURLField, no_null_characters
 from papers.models import Confidence, Paper, Status, SurveyInclusion
 
 
@@ -216,6 +216,10 @@ class AuthorNameField(serializers.Field):
     def to_internal_value(self, data):
         if not isinstance(data, str | dict):
             raise serializers.ValidationError("An author is a string or an object.")
+        if isinstance(data, dict) and not all(
+            isinstance(v, str) for v in data.values()
+        ):
+            raise serializers.ValidationError("Each part of a name is a string.")
         no_null_characters(data)
         return data if isinstance(data, str) else dict(data)
 
@@ -223,7 +227,7 @@ class AuthorNameField(serializers.Field):
         return value
 
 
-class PaperWriteSerializer(serializers.Serializer):
+class PaperWriteSerializer(JSONTypedInput, serializers.Serializer):
     """What a curator sends to create or change a paper (types only; the
     service checks the rest). `version` is the version the change is based on."""
 

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from api.serializers.briefs import NodeBriefSerializer, NodeUrlField
-from api.serializers.fields import OptionalURLField
+from api.serializers.fields import JSONTypedInput, OptionalURLField
 from taxonomy.models import Dataset, Kind, Metric, Node, Provenance
 
 
@@ -44,7 +44,7 @@ class NodeSerializer(PaperCountMixin, serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class NodeWriteSerializer(serializers.Serializer):
+class NodeWriteSerializer(JSONTypedInput, serializers.Serializer):
     """What an admin sends to create or change a node (types only)."""
 
     kind = serializers.ChoiceField(choices=Kind.choices)

@@ -1,22 +1,27 @@
 """What every API view shares: strict query parameters and the error shape."""
 
+import django_filters
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
 from api.permissions import is_curator
 
-TRUE_WORDS = {"1", "true", "yes", "on"}
-FALSE_WORDS = {"0", "false", "no", "off", ""}
+#: The words a yes/no query parameter takes, exactly as the schema lists them.
+FLAG_WORDS = {"1": True, "true": True, "0": False, "false": False}
+
+
+def flag_parameter(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, str, enum=list(FLAG_WORDS), description=description)
 
 
 def flag(request, name: str) -> bool:
-    """A boolean query parameter; anything but yes/no words is a 400."""
+    """A yes/no query parameter, false when absent; any other word is a 400."""
     raw = request.query_params.get(name)
     if raw is None:
         return False
-    value = raw.strip().lower()
-    if value not in TRUE_WORDS | FALSE_WORDS:
+    if raw not in FLAG_WORDS:
         raise ValidationError({name: ["Use 1 or 0 (true or false)."]})
-    return value in TRUE_WORDS
+    return FLAG_WORDS[raw]
 
 
 class StrictQueryMixin:
@@ -33,6 +38,27 @@ class StrictQueryMixin:
         unknown = sorted(set(request.query_params) - self.allowed_query_params())
         if unknown:
             raise ValidationError(dict.fromkeys(unknown, ["Unknown query parameter."]))
+        empty = sorted(
+            name
+            for name in self.typed_filters()
+            if "" in request.query_params.getlist(name)
+        )
+        if empty:
+            raise ValidationError(
+                dict.fromkeys(empty, ["Give a value, or leave the parameter out."])
+            )
+
+    def typed_filters(self) -> set[str]:
+        """The list's filters documented as a number or one of a list. A form
+        reads an empty value as none, but the schema does not allow it."""
+        filterset_class = getattr(self, "filterset_class", None)
+        if self.action != "list" or filterset_class is None:
+            return set()
+        return {
+            name
+            for name, declared in filterset_class.base_filters.items()
+            if not isinstance(declared, django_filters.CharFilter)
+        }
 
     def allowed_query_params(self) -> set[str]:
         allowed = {"format", *self.extra_query_params.get(self.action, ())}

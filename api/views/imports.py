@@ -3,7 +3,7 @@ curator page (papers.services.bibtex_import), all of the file or nothing."""
 
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import BaseParser, MultiPartParser
@@ -13,10 +13,8 @@ from rest_framework.views import APIView
 
 from api.errors import PayloadTooLarge
 from api.permissions import is_curator
+from api.views.base import flag, flag_parameter
 from papers.services.bibtex_import import OUTCOMES, bibtex_import
-
-TRUE = {"1", "true", "yes"}
-FALSE = {"", "0", "false", "no"}
 
 
 class BibtexParser(BaseParser):
@@ -73,13 +71,6 @@ def _upload(request) -> bytes:
     return upload if isinstance(upload, bytes) else upload.read()
 
 
-def _dry_run(request) -> bool:
-    raw = str(request.query_params.get("dry_run", "")).strip().lower()
-    if raw not in TRUE | FALSE:
-        raise ValidationError({"dry_run": ["Use 1 (report only) or 0."]})
-    return raw in TRUE
-
-
 class BibtexImportView(APIView):
     """Import a .bib file (multipart `file`, or the body as application/x-bibtex
     or text/plain). Every entry's outcome is reported; a file with any problem
@@ -91,11 +82,8 @@ class BibtexImportView(APIView):
     @extend_schema(
         summary="Import a BibTeX file",
         parameters=[
-            OpenApiParameter(
-                "dry_run",
-                str,
-                enum=["1", "0", "true", "false"],
-                description="1: report what the import would do, write nothing.",
+            flag_parameter(
+                "dry_run", "1: report what the import would do, write nothing."
             )
         ],
         request={
@@ -113,7 +101,7 @@ class BibtexImportView(APIView):
         },
     )
     def post(self, request):
-        dry_run = _dry_run(request)
+        dry_run = flag(request, "dry_run")
         data = _upload(request)
         report = bibtex_import(data=data, actor=request.user, dry_run=dry_run)
         if not report.ok:

@@ -34,7 +34,7 @@ from api.serializers.papers import (
     PaperListSerializer,
     PaperWriteSerializer,
 )
-from api.views.base import StrictQueryMixin, flag
+from api.views.base import StrictQueryMixin, flag, flag_parameter
 from papers.exports import (
     EXPORT_FORMATS,
     export_attachment,
@@ -93,11 +93,8 @@ def _expected_version(request) -> int:
         summary="Query papers",
         parameters=[
             FORMAT_PARAMETER,
-            OpenApiParameter(
-                "facets",
-                str,
-                enum=["1", "0", "true", "false"],
-                description="1: add paper counts per node and year (`facets`).",
+            flag_parameter(
+                "facets", "1: add paper counts per node and year (`facets`)."
             ),
         ],
         responses={(200, "application/json"): PaperListSerializer(many=True)}

@@ -15,6 +15,15 @@ def test_method_not_allowed_is_json(anon, curator):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("query", ["", "?format=biblatex", "?format=nonsense"])
+def test_a_method_the_view_lacks_is_a_405_whatever_the_query(anon, query):
+    response = anon.generic("TRACE", f"/api/v1/papers/vinyals2015show/{query}")
+    assert response.status_code == 405
+    assert error_of(response)["code"] == "method_not_allowed"
+    assert "GET" in response["Allow"] and "TRACE" not in response["Allow"]
+
+
+@pytest.mark.django_db
 def test_unsupported_media_type_and_malformed_json(curator):
     response = curator.post("/api/v1/papers/", "title=x", content_type="text/plain")
     assert response.status_code == 415

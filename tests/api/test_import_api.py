@@ -120,8 +120,9 @@ def test_other_media_types_and_a_missing_file_are_refused(curator):
     assert "file" in error_of(response)["fields"]
 
 
-def test_a_bad_dry_run_value_is_named(curator):
-    response = curator.post(f"{URL}?dry_run=maybe", as_file(NEW), format="multipart")
+@pytest.mark.parametrize("word", ["maybe", "yes", ""])
+def test_a_dry_run_value_the_schema_does_not_list_is_named(curator, word):
+    response = curator.post(f"{URL}?dry_run={word}", as_file(NEW), format="multipart")
     assert response.status_code == 400
     assert "dry_run" in error_of(response)["fields"]
     assert not Paper.objects.filter(citation_key="doe2024late").exists()

@@ -44,6 +44,30 @@ def test_schema_documents_error_answers_and_parameters(client):
 
 
 @pytest.mark.django_db
+def test_schema_says_who_may_call_what_and_how(client):
+    """Open reads need no credentials, writes do; writes take JSON (the BibTeX
+    import its file); documented bounds are the ones the API enforces."""
+    paths = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
+    for path, method in [("/api/v1/papers/", "get"), ("/api/v1/nodes/{key}/", "get")]:
+        assert {} in paths[path][method]["security"], path
+    for path, method in [
+        ("/api/v1/papers/", "post"),
+        ("/api/v1/import/bibtex", "post"),
+    ]:
+        assert {} not in paths[path][method]["security"], path
+    for path, item in paths.items():
+        for operation in item.values():
+            if "requestBody" in operation and path != "/api/v1/import/bibtex":
+                assert list(operation["requestBody"]["content"]) == ["application/json"]
+    similar = paths["/api/v1/papers/{key}/similar"]["get"]["parameters"]
+    limit = next(p["schema"] for p in similar if p["name"] == "limit")
+    url = "/api/v1/papers/vinyals2015show/similar?limit="
+    assert client.get(f"{url}{limit['maximum']}").status_code == 200
+    assert client.get(f"{url}{limit['maximum'] + 1}").status_code == 400
+    assert client.get(f"{url}{limit['minimum'] - 1}").status_code == 400
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])
 def test_docs_pages_use_local_assets(client, path):
     response = client.get(path)

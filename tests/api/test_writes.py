@@ -218,13 +218,24 @@ def test_renaming_a_published_paper_keeps_the_old_key(curator, anon):
         ({**NEW_PAPER, "authors": [{"given": "No family"}]}, "authors"),
         ({**NEW_PAPER, "entry_type": "Bad Type"}, "entry_type"),
         ({"title": "Only a title"}, "citation_key"),
+        # A value of another JSON type than documented is refused, not converted.
+        ({**NEW_PAPER, "title": 7}, "title"),
+        ({**NEW_PAPER, "year": "2020"}, "year"),
+        ({**NEW_PAPER, "year": 2020.0}, "year"),
+        ({**NEW_PAPER, "year": True}, "year"),
+        ({**NEW_PAPER, "venue": 0}, "venue"),
+        ({**NEW_PAPER, "et_al": "yes"}, "et_al"),
+        ({**NEW_PAPER, "labels": [1]}, "labels"),
+        ({**NEW_PAPER, "extra": {"note": 5}}, "extra"),
+        ({**NEW_PAPER, "authors": [{"family": 5}]}, "authors"),
     ],
 )
 def test_invalid_paper_input_is_a_400_that_writes_nothing(curator, body, field):
     papers, changes = Paper.objects.count(), Change.objects.count()
     response = curator.post("/api/v1/papers/", body, format="json")
     assert response.status_code == 400, response.content
-    assert field in error_of(response)["fields"]
+    # A list item's error is named by its place: "authors.0".
+    assert field in {name.split(".")[0] for name in error_of(response)["fields"]}
     assert (Paper.objects.count(), Change.objects.count()) == (papers, changes)
 
 
@@ -303,3 +314,37 @@ def test_external_url_is_a_web_address_or_empty(curator, external_url, accepted)
     else:
         assert "external_url" in error_of(response)["fields"]
         assert not Paper.objects.filter(citation_key="doe2024fusion").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/labels/", {"paper": 7, "node": "modality:image"}),
+        ("/api/v1/citations/", {"citing": "vinyals2015show", "cited": 7}),
+    ],
+)
+def test_link_input_of_another_json_type_is_refused(curator, path, body):
+    labels, citations = Label.objects.count(), Citation.objects.count()
+    response = curator.post(path, body, format="json")
+    assert response.status_code == 400, response.content
+    assert error_of(response)["fields"].keys() == {
+        "paper" if "paper" in body else "cited"
+    }
+    assert (Label.objects.count(), Citation.objects.count()) == (labels, citations)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("encoding", ["multipart", "application/x-www-form-urlencoded"])
+def test_writes_take_json_only(curator, encoding):
+    """A form cannot carry nested authors or null as documented: 415, no write."""
+    papers = Paper.objects.count()
+    form = {"citation_key": "doe2024form", "entry_type": "article", "title": "Forms"}
+    if encoding == "multipart":
+        response = curator.post("/api/v1/papers/", form, format="multipart")
+    else:
+        body = "&".join(f"{name}={value}" for name, value in form.items())
+        response = curator.post("/api/v1/papers/", body, content_type=encoding)
+    assert response.status_code == 415, response.content
+    assert error_of(response)["code"] == "unsupported_media_type"
+    assert Paper.objects.count() == papers
