@@ -73,7 +73,7 @@ EXPORT_RESPONSES = {
 }
 VERSION_PARAMETER = OpenApiParameter(
     "version",
-    int,
+    {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
     description="The version the deletion is based on (or send If-Match: <version>).",
 )
 

@@ -65,6 +65,9 @@ def test_schema_says_who_may_call_what_and_how(client):
     assert client.get(f"{url}{limit['maximum']}").status_code == 200
     assert client.get(f"{url}{limit['maximum'] + 1}").status_code == 400
     assert client.get(f"{url}{limit['minimum'] - 1}").status_code == 400
+    delete = paths["/api/v1/papers/{key}/"]["delete"]["parameters"]
+    version = next(p["schema"] for p in delete if p["name"] == "version")
+    assert (version["minimum"], version["maximum"]) == (1, 2**31 - 1)
 
 
 @pytest.mark.django_db
