@@ -183,7 +183,7 @@ def svg_markup(drawing: Drawing) -> str:
     """The drawing as inline SVG: a link per paper, native tooltips."""
     parts = [
         f'<svg class="map-svg" data-map viewBox="0 0 {drawing.width} '
-        f'{drawing.height}" role="img" aria-labelledby="map-svg-title" '
+        f'{drawing.height}" role="group" aria-labelledby="map-svg-title" '
         'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="map-svg-title">{escape(drawing.title)}</title>',
         '<defs><marker id="map-arrow" viewBox="0 0 10 10" refX="10" refY="5" '

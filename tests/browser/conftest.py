@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group, User
 
 from tests.external import unavailable
 
@@ -65,3 +66,18 @@ def page(browser):
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+def log_in(page, base: str, username: str, password: str) -> None:
+    page.goto(f"{base}/accounts/login/?next=/curate/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("form.form button[type=submit]")
+    page.wait_for_url(f"{base}/curate/")
+
+
+@pytest.fixture
+def curator_login(db):
+    user = User.objects.create_user("cora", password="curate-me-123")
+    user.groups.add(Group.objects.get_or_create(name="curator")[0])
+    return "cora", "curate-me-123"

@@ -4,11 +4,11 @@ add form, and the main pages without JavaScript errors."""
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
 
 from papers.filtersets import PaperFilterSet
 from papers.models import Paper
 from papers.selectors import paper_list
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -25,21 +25,6 @@ def result_count(page) -> int:
 
 def wait_for_count(page, count: int) -> None:
     page.wait_for_selector(f'[data-result-count="{count}"]')
-
-
-def log_in(page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/accounts/login/?next=/curate/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("form.form button[type=submit]")
-    page.wait_for_url(f"{base}/curate/")
-
-
-@pytest.fixture
-def curator_login(db):
-    user = User.objects.create_user("cora", password="curate-me-123")
-    user.groups.add(Group.objects.get_or_create(name="curator")[0])
-    return "cora", "curate-me-123"
 
 
 def test_visitor_narrows_papers_by_modality_and_method(

@@ -1,0 +1,88 @@
+"""Every page passes axe-core's automated accessibility rules (WCAG 2.x A and
+AA: contrast, names, landmarks, keyboard reach, controls within controls) in a
+real browser, for visitors and for curators, on a wide and a narrow screen."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from papers.models import Author
+from tests.browser.conftest import log_in
+
+pytestmark = pytest.mark.browser
+
+VISITOR_PAGES = [
+    "/",
+    "/taxonomy/",
+    "/taxonomy/modality/image/",
+    "/taxonomy/application/visual-question-answering/",
+    "/taxonomy/datasets/mscoco/",
+    "/papers/",
+    "/papers/?modality=image&q=caption&year_min=2015",
+    "/papers/vinyals2015show/",
+    "/map/",
+    "/papers/vinyals2015show/map/",
+    "/stats/",
+    "/accounts/login/",
+]
+CURATOR_PAGES = [
+    "/curate/",
+    "/curate/papers/add/",
+    "/curate/papers/vinyals2015show/edit/",
+    "/curate/papers/vinyals2015show/labels/",
+    "/curate/papers/vinyals2015show/history/",
+    "/curate/import/",
+]
+
+
+@pytest.fixture(scope="module")
+def axe():
+    return Axe()
+
+
+def violations(axe, page, path: str) -> list[str]:
+    """One line per rule broken on the page: rule, impact and where."""
+    found = axe.run(page).response["violations"]
+    return [
+        f"{path}: {rule['id']} ({rule['impact']}) at {rule['nodes'][0]['target']}: "
+        f"{rule['help']}"
+        for rule in found
+    ]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_visitor_pages_break_no_accessibility_rule(
+    live_server, survey, page, axe, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    # The 404 page, served as it is but with 200, which the console takes quietly.
+    page.route("**/no-such-page/", lambda route: route.fulfill(
+        response=route.fetch(), status=200
+    ))  # fmt: skip
+    author = Author.objects.get(family="Vinyals", given="Oriol")
+    broken = []
+    for path in [*VISITOR_PAGES, f"/authors/{author.pk}/", "/no-such-page/"]:
+        page.goto(f"{live_server.url}{path}")
+        broken += violations(axe, page, path)
+    assert broken == []
+    assert "We could not find that page" in page.content()  # the last one, the 404
+
+
+def test_curator_pages_break_no_accessibility_rule(
+    live_server, survey, page, axe, curator_login
+):
+    log_in(page, live_server.url, *curator_login)
+    broken = []
+    for path in CURATOR_PAGES:
+        page.goto(f"{live_server.url}{path}")
+        assert page.url.endswith(path), f"{path} did not open for a curator"
+        broken += violations(axe, page, path)
+    assert broken == []
+
+
+def test_the_audit_finds_a_broken_rule(live_server, survey, page, axe):
+    """The audit is live: a button without a name is reported."""
+    page.goto(f"{live_server.url}/")
+    page.evaluate(
+        "document.querySelector('main').append(document.createElement('button'))"
+    )
+    assert any("button-name" in line for line in violations(axe, page, "/"))
