@@ -2,7 +2,8 @@
 
 `page` collects console errors and uncaught page errors and fails the test at
 teardown if there were any. Tests also need `live_server` (transactional) and
-should request `survey` so that the knowledge base is loaded.
+should request `survey` so that the knowledge base is loaded. Also the helpers
+the browser tests share: logging in, and the paper list's expected counts.
 """
 
 import os
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group, User
 
+from papers.filtersets import PaperFilterSet
+from papers.selectors import paper_list
 from tests.external import unavailable
 
 CHROMIUM = "/usr/bin/chromium"
@@ -81,3 +84,15 @@ def curator_login(db):
     user = User.objects.create_user("cora", password="curate-me-123")
     user.groups.add(Group.objects.get_or_create(name="curator")[0])
     return "cora", "curate-me-123"
+
+
+def expected(query: dict) -> int:
+    return PaperFilterSet(query, queryset=paper_list()).qs.count()
+
+
+def result_count(page) -> int:
+    return int(page.locator("[data-result-count]").get_attribute("data-result-count"))
+
+
+def wait_for_count(page, count: int) -> None:
+    page.wait_for_selector(f'[data-result-count="{count}"]')

@@ -1,12 +1,13 @@
 """Every page passes axe-core's automated accessibility rules (WCAG 2.x A and
 AA: contrast, names, landmarks, keyboard reach, controls within controls) in a
-real browser, for visitors and for curators, on a wide and a narrow screen."""
+real browser, for visitors and for curators, on a wide and a narrow screen;
+and the main task, narrowing papers and opening one, works from the keyboard."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from papers.models import Author
-from tests.browser.conftest import log_in
+from tests.browser.conftest import expected, log_in, wait_for_count
 
 pytestmark = pytest.mark.browser
 
@@ -86,3 +87,43 @@ def test_the_audit_finds_a_broken_rule(live_server, survey, page, axe):
         "document.querySelector('main').append(document.createElement('button'))"
     )
     assert any("button-name" in line for line in violations(axe, page, "/"))
+
+
+def tab_to(page, selector: str, limit: int = 120) -> int:
+    """Press Tab until `selector` has the focus; how many presses it took."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return presses
+    raise AssertionError(f"{selector} not reached in {limit} presses of Tab")
+
+
+def focus_ring(page) -> str:
+    return page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+
+
+def test_a_keyboard_user_narrows_papers_and_opens_one(live_server, survey, page):
+    """Skip link first, a visible focus ring, filters that keep the focus while
+    the list updates in place, and a result opened with Enter: no mouse."""
+    page.goto(f"{live_server.url}/papers/")
+    assert tab_to(page, "a.skip") == 1
+    assert page.locator("a.skip").bounding_box()["x"] >= 0  # shown when focused
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+
+    image = 'input[name="modality"][value="image"]'
+    tab_to(page, image)
+    assert focus_ring(page) != "none"
+    page.keyboard.press("Space")
+    narrowed = expected({"modality": ["image"]})
+    wait_for_count(page, narrowed)
+    assert page.locator(image).is_checked()
+    assert page.evaluate("s => document.activeElement.matches(s)", image)
+
+    first = page.locator(".paper-list .paper-row a").first
+    href = first.get_attribute("href")
+    tab_to(page, f'.paper-list .paper-row a[href="{href}"]', limit=400)
+    assert focus_ring(page) != "none"
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}{href}")
+    assert page.locator("h1").inner_text()

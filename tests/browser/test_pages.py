@@ -5,26 +5,12 @@ import re
 
 import pytest
 
-from papers.filtersets import PaperFilterSet
 from papers.models import Paper
-from papers.selectors import paper_list
-from tests.browser.conftest import log_in
+from tests.browser.conftest import expected, log_in, result_count, wait_for_count
 
 pytestmark = pytest.mark.browser
 
 METHOD = "encoder-decoder-image-description"
-
-
-def expected(query: dict) -> int:
-    return PaperFilterSet(query, queryset=paper_list()).qs.count()
-
-
-def result_count(page) -> int:
-    return int(page.locator("[data-result-count]").get_attribute("data-result-count"))
-
-
-def wait_for_count(page, count: int) -> None:
-    page.wait_for_selector(f'[data-result-count="{count}"]')
 
 
 def test_visitor_narrows_papers_by_modality_and_method(
