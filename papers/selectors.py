@@ -159,7 +159,12 @@ def _counts(
 
 
 def recent_papers(limit: int = 5) -> QuerySet[Paper]:
-    return paper_list().order_by("-created", "-pk")[:limit]
+    return newest_papers(paper_list(), limit)
+
+
+def newest_papers(papers: QuerySet[Paper], limit: int) -> QuerySet[Paper]:
+    """The last `limit` of `papers` added to the knowledge base, newest first."""
+    return papers.order_by("-created", "-pk")[:limit]
 
 
 def papers_under(node: Node) -> QuerySet[Paper]:

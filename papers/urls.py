@@ -1,11 +1,12 @@
 from django.urls import path
 
-from papers.views import browse, curate, importing
+from papers.views import browse, curate, feeds, importing
 
 app_name = "papers"
 urlpatterns = [
     path("", browse.OverviewView.as_view(), name="overview"),
     path("papers/", browse.PaperListView.as_view(), name="list"),
+    path("feeds/papers/", feeds.NewPapersFeed(), name="feed"),
     path("papers/<str:key>/", browse.PaperDetailView.as_view(), name="detail"),
     path("authors/<int:pk>/", browse.AuthorView.as_view(), name="author"),
     path("curate/", curate.CurateHomeView.as_view(), name="curate"),

@@ -21,6 +21,8 @@ BUDGETS = {
     "/taxonomy/application/image-description/": 27,
     "/taxonomy/modality/image/": 27,
     "/taxonomy/datasets/mscoco/": 9,
+    "/feeds/papers/": 3,
+    "/feeds/papers/?modality=image&q=caption": 5,
 }
 
 

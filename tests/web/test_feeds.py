@@ -1,0 +1,90 @@
+"""The Atom feeds of newly added papers: everything, or one query's papers."""
+
+from xml.etree import ElementTree
+
+import pytest
+
+from papers.filtersets import PaperFilterSet
+from papers.models import Label, Paper, Status
+from papers.selectors import paper_list
+from papers.views.feeds import FEED_SIZE
+from taxonomy.models import Provenance
+from tests.web.conftest import grow
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def entries_of(response) -> list[ElementTree.Element]:
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ElementTree.fromstring(response.content)
+    assert feed.tag == f"{ATOM}feed"
+    return feed.findall(f"{ATOM}entry")
+
+
+def key_of(entry) -> str:
+    href = entry.find(f"{ATOM}link").get("href")
+    return href.rstrip("/").rsplit("/", 1)[1]
+
+
+def test_the_feed_lists_the_newest_published_papers_first(client, survey):
+    grown = grow(3, prefix="fresh")
+    Paper.objects.filter(pk=grown[1].pk).update(status=Status.DRAFT)
+    newest = list(
+        Paper.objects.filter(status=Status.PUBLISHED)
+        .order_by("-created", "-pk")
+        .values_list("citation_key", flat=True)[:FEED_SIZE]
+    )
+    keys = [key_of(entry) for entry in entries_of(client.get("/feeds/papers/"))]
+    assert keys == newest
+    assert keys[0] == "fresh2" and "fresh1" not in keys  # drafts stay out
+
+
+def test_a_query_feed_follows_the_paper_list_filters(client, survey):
+    query = {"modality": ["image"], "year_min": "2018"}
+    matching = set(
+        PaperFilterSet(query, queryset=paper_list()).qs.values_list(
+            "citation_key", flat=True
+        )
+    )
+    response = client.get("/feeds/papers/?modality=image&year_min=2018&ordering=title")
+    keys = {key_of(entry) for entry in entries_of(response)}
+    assert keys and keys <= matching
+    assert len(keys) == min(len(matching), FEED_SIZE)
+    feed = ElementTree.fromstring(response.content)
+    alternate = feed.find(f"{ATOM}link[@rel='alternate']").get("href")
+    assert alternate.endswith("/papers/?modality=image&year_min=2018")
+
+
+def test_entries_carry_authors_venue_and_labels_marking_inferred_ones(client, survey):
+    paper = Paper.objects.get(citation_key="vinyals2015show")
+    entry = next(
+        e
+        for e in entries_of(client.get("/feeds/papers/?q=show+and+tell"))
+        if key_of(e) == paper.citation_key
+    )
+    assert entry.find(f"{ATOM}title").text == paper.title
+    assert entry.find(f"{ATOM}author/{ATOM}name").text.startswith("Oriol Vinyals")
+    terms = {c.get("term") for c in entry.findall(f"{ATOM}category")}
+    for label in Label.objects.filter(paper=paper).select_related("node"):
+        inferred = label.provenance == Provenance.INFERRED
+        assert f"{label.node.name}{' (inferred)' if inferred else ''}" in terms
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [("modality=smell", "modality"), ("year_min=soon", "year_min"), ("x=1", "x")],
+)
+def test_a_bad_feed_query_is_a_400_naming_the_parameter(client, survey, query, named):
+    response = client.get(f"/feeds/papers/?{query}")
+    assert response.status_code == 400
+    assert named in response.content.decode()
+
+
+def test_pages_point_to_the_feeds(client, survey):
+    overview = client.get("/").content.decode()
+    assert 'type="application/atom+xml"' in overview and "/feeds/papers/" in overview
+    listing = client.get("/papers/?modality=image").content.decode()
+    assert 'href="/feeds/papers/?modality=image"' in listing
