@@ -8,6 +8,7 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpResponseBadRequest, QueryDict
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from papers.filtersets import PaperFilterSet
 from papers.models import Paper
@@ -86,7 +87,8 @@ class NewPapersFeed(Feed):
         where = " · ".join(
             str(part) for part in (paper.venue and paper.venue.name, paper.year) if part
         )
-        return " — ".join(part for part in (authors, where, paper.abstract) if part)
+        text = " — ".join(part for part in (authors, where, paper.abstract) if part)
+        return escape(text)  # an Atom summary is HTML; this text must stay text
 
     def item_author_name(self, paper: Paper) -> str | None:
         authorships = paper.authorships.all()

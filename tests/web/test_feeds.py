@@ -88,3 +88,18 @@ def test_pages_point_to_the_feeds(client, survey):
     assert 'type="application/atom+xml"' in overview and "/feeds/papers/" in overview
     listing = client.get("/papers/?modality=image").content.decode()
     assert 'href="/feeds/papers/?modality=image"' in listing
+
+
+def test_imported_text_stays_text_in_a_reader(client, survey):
+    """Summaries are HTML to a feed reader: markup in an abstract is escaped."""
+    paper = grow(1, prefix="hostile")[0]
+    Paper.objects.filter(pk=paper.pk).update(
+        abstract='<script>alert(1)</script><img src=x onerror="alert(2)">'
+    )
+    entry = next(
+        e for e in entries_of(client.get("/feeds/papers/")) if key_of(e) == "hostile0"
+    )
+    summary = entry.find(f"{ATOM}summary")
+    assert summary.get("type") == "html"
+    assert "<script>" not in summary.text and "<img" not in summary.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in summary.text
