@@ -83,11 +83,30 @@ def test_a_bad_feed_query_is_a_400_naming_the_parameter(client, survey, query, n
     assert named in response.content.decode()
 
 
-def test_pages_point_to_the_feeds(client, survey):
-    overview = client.get("/").content.decode()
-    assert 'type="application/atom+xml"' in overview and "/feeds/papers/" in overview
-    listing = client.get("/papers/?modality=image").content.decode()
-    assert 'href="/feeds/papers/?modality=image"' in listing
+@pytest.mark.parametrize(
+    ("page", "feed"),
+    [
+        ("/", "/feeds/papers/"),
+        ("/papers/?modality=image", "/feeds/papers/?modality=image"),
+        ("/taxonomy/modality/image/", "/feeds/papers/?modality=image"),
+        ("/taxonomy/open_issue/vqa-language-priors/", "/feeds/papers/?open_issue="),
+        ("/taxonomy/datasets/mscoco/", "/feeds/papers/?dataset=mscoco"),
+    ],
+)
+def test_pages_point_to_the_feed_of_what_they_show(client, survey, page, feed):
+    html = client.get(page).content.decode()
+    assert f'href="{feed}' in html, page
+    link = html[html.index(f'href="{feed}') :].split('"')[1].replace("&amp;", "&")
+    entries_of(client.get(link))  # asserts a 200 answer that is an Atom feed
+
+
+def test_an_author_page_points_to_the_authors_feed(client, survey):
+    author = Paper.objects.get(citation_key="vinyals2015show").authors.first()
+    html = client.get(f"/authors/{author.pk}/").content.decode()
+    link = f"/feeds/papers/?author={author.pk}"
+    assert f'href="{link}"' in html
+    keys = {key_of(entry) for entry in entries_of(client.get(link))}
+    assert "vinyals2015show" in keys
 
 
 def test_imported_text_stays_text_in_a_reader(client, survey):
