@@ -3,6 +3,8 @@ AA: contrast, names, landmarks, keyboard reach, controls within controls) in a
 real browser, for visitors and for curators, on a wide and a narrow screen;
 and the main task, narrowing papers and opening one, works from the keyboard."""
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
@@ -118,7 +120,7 @@ def test_a_keyboard_user_narrows_papers_and_opens_one(live_server, survey, page)
     assert tab_to(page, "a.skip") == 1
     assert page.locator("a.skip").bounding_box()["x"] >= 0  # shown when focused
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    page.wait_for_url(re.compile(r".*/papers/#main$"))
 
     image = 'input[name="modality"][value="image"]'
     tab_to(page, image)
@@ -127,7 +129,8 @@ def test_a_keyboard_user_narrows_papers_and_opens_one(live_server, survey, page)
     narrowed = expected({"modality": ["image"]})
     wait_for_count(page, narrowed)
     assert page.locator(image).is_checked()
-    assert page.evaluate("s => document.activeElement.matches(s)", image)
+    # The focus is back on the checkbox once the new list is in (or this times out).
+    page.wait_for_function("s => document.activeElement.matches(s)", arg=image)
 
     first = page.locator(".paper-list .paper-row a").first
     href = first.get_attribute("href")
