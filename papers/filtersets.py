@@ -245,6 +245,12 @@ class PaperFilterSet(django_filters.FilterSet):
             self._taxonomy = taxonomy_map()
         return self._taxonomy
 
+    def error_text(self) -> str:
+        """The validation errors as one line naming each parameter."""
+        return "; ".join(
+            f"{name}: {' '.join(messages)}" for name, messages in self.errors.items()
+        )
+
     @property
     def filters_nothing(self) -> bool:
         """No parameter narrows the papers (ordering aside); after validation."""

@@ -24,6 +24,9 @@ class FeedQuery:
     filterset: PaperFilterSet
     query: str  # the paper list's query string, without empty values
 
+    def on(self, url: str) -> str:
+        return f"{url}?{self.query}" if self.query else url
+
 
 class FeedQueryError(ValueError):
     """A feed query the paper list would refuse; its message names the parameter."""
@@ -42,19 +45,14 @@ class NewPapersFeed(Feed):
 
     def get_object(self, request) -> FeedQuery:
         # A feed is always newest additions first, all in one document.
-        query = QueryDict(tidy_query(request.GET, drop=("ordering", "page")))
-        filterset = PaperFilterSet(query, queryset=paper_list())
-        unknown = sorted(set(query) - set(PaperFilterSet.base_filters))
+        query = tidy_query(request.GET, drop=("ordering", "page"))
+        filterset = PaperFilterSet(QueryDict(query), queryset=paper_list())
+        unknown = sorted(set(filterset.data) - set(PaperFilterSet.base_filters))
         if unknown:
             raise FeedQueryError(f"Unknown parameter: {', '.join(unknown)}.")
         if not filterset.is_valid():
-            raise FeedQueryError(
-                " ".join(
-                    f"{name}: {' '.join(messages)}"
-                    for name, messages in filterset.errors.items()
-                )
-            )
-        return FeedQuery(filterset, query.urlencode())
+            raise FeedQueryError(filterset.error_text())
+        return FeedQuery(filterset, query)
 
     def title(self, feed: FeedQuery) -> str:
         return "Survey Atlas: new papers" + (" matching a query" if feed.query else "")
@@ -67,12 +65,10 @@ class NewPapersFeed(Feed):
         )
 
     def link(self, feed: FeedQuery) -> str:
-        url = reverse("papers:list")
-        return f"{url}?{feed.query}" if feed.query else url
+        return feed.on(reverse("papers:list"))
 
     def feed_url(self, feed: FeedQuery) -> str:
-        url = reverse("papers:feed")
-        return f"{url}?{feed.query}" if feed.query else url
+        return feed.on(reverse("papers:feed"))
 
     def items(self, feed: FeedQuery) -> list[Paper]:
         return list(newest_papers(feed.filterset.qs, FEED_SIZE))

@@ -56,11 +56,7 @@ class Command(BaseCommand):
                 data[name] = str(options[name])
         filters = PaperFilterSet(data=_query_dict(data), queryset=paper_list())
         if not filters.is_valid():
-            errors = "; ".join(
-                f"{field}: {' '.join(messages)}"
-                for field, messages in filters.errors.items()
-            )
-            raise CommandError(errors)
+            raise CommandError(filters.error_text())
         papers = filters.qs
         if options["key"]:
             papers = papers.filter(citation_key__in=options["key"])
