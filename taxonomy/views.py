@@ -109,7 +109,6 @@ class NodeView(OneGenerationMixin, DetailView):
             related[other.kind].append(other)
         return super().get_context_data(
             browse=browse,
-            param=param,
             related=[
                 (RELATED_HEADINGS[kind], nodes)
                 for kind, nodes in related.items()

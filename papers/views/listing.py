@@ -6,6 +6,7 @@ add (repeated values of one parameter are alternatives).
 """
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, QueryDict
@@ -70,6 +71,9 @@ class Browse:
     exports: list[dict] = field(default_factory=list)
     orderings: list[tuple[str, str]] = field(default_factory=list)
     ordering: str = ""
+    #: The query of the fixed parameters alone: the whole set a page is about
+    #: (a node's, a dataset's, an author's papers), for its list, map and feed.
+    scope: str = ""
 
     @property
     def errors(self) -> dict:
@@ -102,8 +106,9 @@ def browse(
         data.setlist(name, [value])
     filterset = PaperFilterSet(data, queryset=base)
     tidy = tidy_query(query, drop=("page",))
+    scope = urlencode(fixed or {})
     if not filterset.is_valid():
-        return Browse(filterset, None, 0, tidy, orderings=ORDERING_CHOICES)
+        return Browse(filterset, None, 0, tidy, orderings=ORDERING_CHOICES, scope=scope)
     papers = filterset.qs
     paginator = PapersPaginator(papers, PER_PAGE, rows=_rows_by_year(filterset, base))
     paginator.count = published_count(filterset)
@@ -115,6 +120,7 @@ def browse(
         tidy,
         orderings=ORDERING_CHOICES,
         ordering=query.get("ordering", ""),
+        scope=scope,
     )
     if facets:
         _add_facets(result, data, filterset)

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.http import QueryDict
 
 from papers.filtersets import PaperFilterSet
 from papers.models import Author, CitationKeyAlias, Paper, Status
@@ -96,16 +97,39 @@ def test_inferred_node_is_not_presented_as_stated_by_the_review(client, survey):
     assert "prov-inferred" in header and "prov-survey" not in header
 
 
-def test_node_export_link_downloads_exactly_the_node_papers(client, survey):
-    node = Node.objects.get(kind=Kind.APPLICATION, slug="speech-synthesis")
-    html = html_of(client.get(node.get_absolute_url())).replace("&amp;", "&")
+def a_set_page(kind: str) -> tuple[str, str]:
+    """A page about a set of papers, and the paper-list query of that set."""
+    if kind == "node":
+        node = Node.objects.get(kind=Kind.APPLICATION, slug="speech-synthesis")
+        return node.get_absolute_url(), f"application={node.slug}"
+    if kind == "dataset":
+        dataset = Dataset.objects.get(slug="mscoco")
+        return dataset.get_absolute_url(), f"dataset={dataset.slug}"
+    paper = Paper.objects.get(citation_key="vinyals2015show")
+    author = paper.authorships.get(position=0).author
+    return author.get_absolute_url(), f"author={author.pk}"
+
+
+@pytest.mark.parametrize("kind", ["node", "dataset", "author"])
+def test_a_set_page_links_export_map_and_feed_of_exactly_its_papers(
+    client, survey, kind
+):
+    url, query = a_set_page(kind)
+    html = html_of(client.get(url)).replace("&amp;", "&")
+    expected = {
+        p.citation_key
+        for p in PaperFilterSet(QueryDict(query), queryset=paper_list()).qs
+    }
+    assert expected, "the set should not be empty"
     link = re.search(r'href="(/api/v1/papers/\?[^"]*format=bibtex)"', html).group(1)
-    response = client.get(link)
-    assert response.status_code == 200
-    body = b"".join(response.streaming_content).decode()
-    keys = set(re.findall(r"^@\w+\{([^,]+),", body, flags=re.M))
-    expected = PaperFilterSet({"application": [node.slug]}, queryset=paper_list()).qs
-    assert keys == {p.citation_key for p in expected}
+    body = b"".join(client.get(link).streaming_content).decode()
+    assert set(re.findall(r"^@\w+\{([^,]+),", body, flags=re.M)) == expected
+    for target in ("/papers/", "/map/", "/feeds/papers/"):
+        assert f'href="{target}?{query}"' in html, target
+        assert client.get(f"{target}?{query}").status_code == 200
+    assert html.count(f'href="/feeds/papers/?{query}"') == 2, (
+        "the feed is linked in the head for readers and in the page for people"
+    )
 
 
 def test_unknown_node_kind_and_slug_are_friendly_404s(client, survey):
