@@ -8,6 +8,13 @@ from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 
 from papers.bibtex import is_field_name, normalise_title
+from papers.bibtex.identifiers import (
+    ARXIV_FORM,
+    DOI_FORM,
+    DOI_PATTERN,
+    normalise_arxiv_id,
+    normalise_doi,
+)
 from taxonomy.models import Dataset, Metric, Node, Provenance
 
 
@@ -270,11 +277,40 @@ class Paper(models.Model):
         return reverse("papers:detail", kwargs={"key": self.citation_key})
 
     def clean(self) -> None:
-        if self.doi is not None:
-            self.doi = self.doi.strip().lower() or None
-        if self.arxiv_id is not None:
-            self.arxiv_id = self.arxiv_id.strip() or None
+        self._normalise_identifiers()
         self._check_extra()
+
+    def _normalise_identifiers(self) -> None:
+        """The DOI and arXiv id in the one form an import matches on (so a
+        resolver address or an arXiv version cannot pass for another work)."""
+        if self.doi is not None:
+            doi = normalise_doi(self.doi)
+            if doi and not DOI_PATTERN.match(doi):
+                raise ValidationError(
+                    {"doi": f"{self.doi!r} is not a DOI: {DOI_FORM}."}
+                )
+            self.doi = doi or None
+        if self.arxiv_id is not None:
+            given = self.arxiv_id.strip()
+            arxiv_id = normalise_arxiv_id(given) if given else ""
+            if given and not arxiv_id:
+                raise ValidationError(
+                    {"arxiv_id": f"{given!r} is not an arXiv id: {ARXIV_FORM}."}
+                )
+            self.arxiv_id = arxiv_id or None
+        self._check_identifiers_free()
+
+    def _check_identifiers_free(self) -> None:
+        """A DOI or arXiv id names one work: say which paper already has it."""
+        others = Paper.objects.exclude(pk=self.pk)
+        for field, value, name in (
+            ("doi", self.doi, "DOI"),
+            ("arxiv_id", self.arxiv_id, "arXiv id"),
+        ):
+            holder = value and others.filter(**{field: value}).first()
+            if holder:
+                message = f"The paper {holder.citation_key!r} already has this {name}."
+                raise ValidationError({field: message})
 
     def _check_extra(self) -> None:
         """Other BibTeX fields: names BibTeX can write, text values."""
@@ -350,6 +386,10 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.citing.citation_key} cites {self.cited.citation_key}"
+
+    def clean(self) -> None:
+        if self.citing_id is not None and self.citing_id == self.cited_id:
+            raise ValidationError({"cited": "A paper cannot cite itself."})
 
 
 class LabelSource(models.TextChoices):

@@ -6,7 +6,9 @@ import re
 from typing import TYPE_CHECKING
 
 from papers.bibtex.identifiers import (
+    ARXIV_FORM,
     ARXIV_URL,
+    DOI_FORM,
     DOI_PATTERN,
     normalise_arxiv_id,
     normalise_doi,
@@ -141,7 +143,7 @@ def _take_month(entry: _Entry) -> int | None:
 def _take_doi(entry: _Entry) -> str:
     doi = normalise_doi(decode_verbatim(entry.fields.pop("doi", "")))
     if doi and not DOI_PATTERN.match(doi):
-        entry.fail(f"doi '{doi}' is not a DOI (it should start with '10.')")
+        entry.fail(f"doi '{doi}' is not a DOI ({DOI_FORM})")
     return doi
 
 
@@ -170,7 +172,7 @@ def _take_eprint(entry: _Entry) -> str:
         for name in ("eprint", "archiveprefix", "eprinttype"):
             entry.fields.pop(name, None)
     elif prefix == "arxiv":
-        entry.fail(f"eprint '{eprint}' is not an arXiv id")
+        entry.fail(f"eprint '{eprint}' is not an arXiv id ({ARXIV_FORM})")
     return arxiv_id
 
 

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import unquote
 
 from papers.bibtex.latex import decode
 
 _DOI_PREFIX = re.compile(
-    r"^(?:https?://(?:dx\.)?doi\.org/|doi\.org/|doi:\s*|doi\s+)", re.IGNORECASE
+    r"^(?:https?://(?:(?:www\.|dx\.)?doi\.org|doi\.acm\.org)/|doi\.org/"
+    r"|doi:\s*|doi\s+)",
+    re.IGNORECASE,
 )
 _NON_WORD = re.compile(r"[\W_]+")
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
+#: Characters a citation key may not hold, besides spaces: each breaks a BibTeX
+#: key, a pandoc citation or a link to the paper's page.
+KEY_UNSAFE = ",{}()=\"#%'\\~/?&<>|^"
+KEY_PATTERN = re.compile(rf"[^\s{re.escape(KEY_UNSAFE)}]+")
+KEY_UNSAFE_CHARACTER = re.compile(rf"[\s{re.escape(KEY_UNSAFE)}]")
+#: How a DOI reads, for the messages that refuse one.
+DOI_FORM = "a DOI reads 10.<registrant, 4 to 9 digits>/<suffix>, as 10.1145/3545572"
+ARXIV_FORM = "an arXiv id reads as 2101.00001 or as hep-th/9901001"
 
 _ARXIV_PREFIX = re.compile(
     r"^(?:arxiv:\s*|https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/)",
@@ -35,9 +46,13 @@ MONTH_NAMES = (
 
 
 def normalise_doi(value: str) -> str:
-    """Lower-case a DOI and strip any resolver URL or ``doi:`` prefix."""
+    """Lower-case a DOI and strip any resolver URL or ``doi:`` prefix (a DOI
+    taken from an address has its escapes undone: %2F is /)."""
     text = value.strip().replace("{", "").replace("}", "")
-    return _DOI_PREFIX.sub("", text).strip().lower()
+    bare = _DOI_PREFIX.sub("", text).strip()
+    if bare != text and "%" in bare:
+        bare = unquote(bare)
+    return bare.lower()
 
 
 def normalise_arxiv_id(value: str) -> str:

@@ -5,7 +5,6 @@ change-log row with the fields it changed. Updates and deletes take the version
 the caller read; a stale version raises StaleVersion and changes nothing.
 """
 
-import re
 from datetime import date
 from typing import Any
 
@@ -15,6 +14,7 @@ from django.db.models import F
 
 from history.models import Action
 from history.services import change_record, field_changes
+from papers.bibtex.identifiers import KEY_PATTERN, KEY_UNSAFE
 from papers.models import (
     Authorship,
     Citation,
@@ -54,8 +54,6 @@ PAPER_FIELDS = frozenset(
     }
 )  # fmt: skip
 RELATIONS = frozenset({"authors", "venue", "datasets", "labels"})
-# Characters that break a BibTeX key or a URL path segment.
-CITATION_KEY = re.compile(r"[^\s,{}()=\"#%'\\~/?&]+")
 
 
 def _split(data: dict) -> tuple[dict, dict]:
@@ -90,18 +88,50 @@ def _authorships(paper: Paper) -> list[Authorship]:
 
 def _check_key(paper: Paper) -> None:
     key = paper.citation_key
-    if not CITATION_KEY.fullmatch(key or ""):
+    if not KEY_PATTERN.fullmatch(key or ""):
         raise ValidationError(
             {
-                "citation_key": "A citation key has no spaces or any of , { } ( ) = "
-                "\" # % ' \\ ~ / ? &."
+                "citation_key": "A citation key has no spaces or any of "
+                f"{' '.join(KEY_UNSAFE)}."
             }
         )
-    alias = CitationKeyAlias.objects.filter(key=key).first()
+    # BibTeX and biber tell keys apart without regard to case.
+    taken = Paper.objects.filter(citation_key__iexact=key).exclude(pk=paper.pk)
+    if other := taken.values_list("citation_key", flat=True).first():
+        raise ValidationError(
+            {
+                "citation_key": f"Another paper has this key ({other!r}); BibTeX "
+                "does not tell keys apart by case."
+            }
+        )
+    alias = CitationKeyAlias.objects.filter(key__iexact=key).first()
     if alias is not None and alias.paper_id != paper.pk:
         raise ValidationError(
-            {"citation_key": f"{key!r} is a former key of another paper."}
+            {"citation_key": f"{alias.key!r} is a former key of another paper."}
         )
+
+
+def _fit_title_protection(paper: Paper, fields: dict, old_title: str | None) -> None:
+    """Keep title_protected (the title with its protective braces) true to the
+    title: a new title sent without braces drops the old ones, and braces sent
+    for other words than the title's are refused."""
+    if "title_protected" not in fields:
+        if old_title is not None and paper.title != old_title:
+            paper.title_protected = ""
+        return
+    if paper.title_protected and _unbraced(paper.title_protected) != _unbraced(
+        paper.title
+    ):
+        raise ValidationError(
+            {
+                "title_protected": "Without its braces it must read as the title: "
+                "the title with braces around the words whose capitals stay."
+            }
+        )
+
+
+def _unbraced(text: str) -> str:
+    return " ".join(text.replace("{", "").replace("}", "").split())
 
 
 def _rename(paper: Paper, old_key: str, was_published: bool) -> None:
@@ -211,6 +241,7 @@ def paper_create(*, actor: Any, data: dict) -> Paper:
     fields, relations = _split(data)
     paper = Paper()
     _apply(actor=actor, paper=paper, fields=fields, relations=relations)
+    _fit_title_protection(paper, fields, old_title=None)
     _check_key(paper)
     paper.full_clean()
     paper.save()
@@ -248,7 +279,9 @@ def paper_update(
     current = Paper.objects.select_related("venue").get(pk=paper.pk)
     before = _snapshot(current)
     old_key, was_published = current.citation_key, current.status == Status.PUBLISHED
+    old_title = current.title
     _apply(actor=actor, paper=current, fields=fields, relations=relations)
+    _fit_title_protection(current, fields, old_title)
     _check_key(current)
     current.full_clean()
     current.save()

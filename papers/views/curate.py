@@ -109,8 +109,6 @@ class PaperEditView(CuratorRequired, PaperMixin, FormView):
     def form_valid(self, form):
         version = form.cleaned_data["version"]
         data = form.service_data()
-        if data["title"] != self.paper.title:
-            data["title_protected"] = ""  # the old braces belong to the old title
         try:
             paper = paper_update(
                 actor=self.request.user,

@@ -212,6 +212,17 @@ def test_renaming_a_published_paper_keeps_the_old_key(curator, anon):
     [
         ({**NEW_PAPER, "citation_key": "vinyals2015show"}, "citation_key"),
         ({**NEW_PAPER, "citation_key": "has space"}, "citation_key"),
+        # BibTeX tells keys apart without regard to case.
+        ({**NEW_PAPER, "citation_key": "VINYALS2015SHOW"}, "citation_key"),
+        # pandoc cannot read a bibliography with these in a key.
+        ({**NEW_PAPER, "citation_key": "a<b>"}, "citation_key"),
+        ({**NEW_PAPER, "citation_key": "a|b"}, "citation_key"),
+        ({**NEW_PAPER, "citation_key": "a^b"}, "citation_key"),
+        ({**NEW_PAPER, "doi": "bad"}, "doi"),
+        # The same DOI as vinyals2015show's, as a resolver address.
+        ({**NEW_PAPER, "doi": "https://doi.org/10.1109/cvpr.2015.7298935"}, "doi"),
+        ({**NEW_PAPER, "arxiv_id": "bad id"}, "arxiv_id"),
+        ({**NEW_PAPER, "title_protected": "{Completely} different"}, "title_protected"),
         ({**NEW_PAPER, "labels": ["modality:smell"]}, "labels"),
         ({**NEW_PAPER, "datasets": ["no-such-set"]}, "datasets"),
         ({**NEW_PAPER, "year": "soon"}, "year"),
@@ -237,6 +248,45 @@ def test_invalid_paper_input_is_a_400_that_writes_nothing(curator, body, field):
     # A list item's error is named by its place: "authors.0".
     assert field in {name.split(".")[0] for name in error_of(response)["fields"]}
     assert (Paper.objects.count(), Change.objects.count()) == (papers, changes)
+
+
+@pytest.mark.django_db
+def test_identifiers_are_stored_in_the_form_an_import_matches(curator):
+    body = {
+        **NEW_PAPER,
+        "doi": "https://www.doi.org/10.5555%2FQA.4c",
+        "arxiv_id": "arXiv:2101.00001v2",
+    }
+    response = curator.post("/api/v1/papers/", body, format="json")
+    assert response.status_code == 201, response.content
+    paper = _paper(NEW_PAPER["citation_key"])
+    assert (paper.doi, paper.arxiv_id) == ("10.5555/qa.4c", "2101.00001")
+    again = {**NEW_PAPER, "citation_key": "again2024", "arxiv_id": "2101.00001v3"}
+    refused = curator.post("/api/v1/papers/", again, format="json")
+    assert refused.status_code == 400
+    assert "arxiv_id" in error_of(refused)["fields"]
+
+
+@pytest.mark.django_db
+def test_a_new_title_drops_the_braces_of_the_old_one(curator):
+    paper = _paper()
+    Paper.objects.filter(pk=paper.pk).update(
+        title_protected="Show and Tell: A {Neural} Image Caption Generator"
+    )
+    url = f"/api/v1/papers/{paper.citation_key}/"
+    renamed = {"title": "A Completely New Title", "version": paper.version}
+    response = curator.patch(url, renamed, format="json")
+    assert response.status_code == 200, response.content
+    assert _paper().title_protected == ""
+    bibtex = b"".join(curator.get(f"{url}?format=bibtex").streaming_content)
+    assert b"title = {A Completely New Title}" in bibtex
+    braced = {
+        "title": "On Bayesian Learning",
+        "title_protected": "On {B}ayesian Learning",
+        "version": paper.version + 1,
+    }
+    assert curator.patch(url, braced, format="json").status_code == 200
+    assert _paper().title_protected == "On {B}ayesian Learning"
 
 
 @pytest.mark.django_db

@@ -19,7 +19,9 @@ def test_doi_is_stored_lower_case_and_unique_across_case():
     duplicate = Paper(citation_key="b2020", title="B", doi="10.1000/Abc")
     with pytest.raises(ValidationError) as error:
         duplicate.full_clean()
-    assert error.value.messages == ["A paper with this DOI already exists."]
+    assert error.value.message_dict == {
+        "doi": ["The paper 'a2020' already has this DOI."]
+    }
 
 
 @pytest.mark.django_db

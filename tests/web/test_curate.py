@@ -91,7 +91,7 @@ def test_same_doi_is_warned_about_and_nothing_is_added(curator_client, survey):
             ADD, form_data(doi=existing.doi, title="Other", confirm_duplicate="on")
         )
     )
-    assert "already exists" in html
+    assert f"The paper &#x27;{existing.citation_key}&#x27; already has this DOI" in html
     assert Paper.objects.count() == before
 
 

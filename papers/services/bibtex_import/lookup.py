@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 
 import psycopg
@@ -11,6 +10,7 @@ from django.db.models import FilteredRelation, Q
 from django.db.models.functions import Lower
 
 from papers.bibtex import BibRecord, PersonName, normalise_title
+from papers.bibtex.identifiers import KEY_UNSAFE_CHARACTER
 from papers.bibtex.matching import (
     PREPRINT_YEARS,
     Work,
@@ -24,9 +24,6 @@ BATCH = 1000
 # Each paper with its venue's name and its first author's name parts, joined in.
 _FIELDS = ("pk", "citation_key", "doi", "arxiv_id", "title", "year", "venue__name")
 _FIELDS += ("first__author__von", "first__author__family")
-# Characters papers.services.papers.CITATION_KEY refuses (they break a BibTeX key
-# or a link), though some BibTeX tools write them (DBLP keys hold "/").
-_URL_UNSAFE_KEY = re.compile(r"[\s,{}()=\"#%'\\~/?&]")
 
 
 def chunks(values: list, size: int = BATCH) -> Iterator[list]:
@@ -37,7 +34,8 @@ def chunks(values: list, size: int = BATCH) -> Iterator[list]:
 
 def clean_key(key: str) -> str:
     """An entry's key with the characters a link cannot hold replaced."""
-    return _URL_UNSAFE_KEY.sub("-", key)
+    # Some BibTeX tools write such characters (DBLP keys hold "/").
+    return KEY_UNSAFE_CHARACTER.sub("-", key)
 
 
 def _papers():
