@@ -28,6 +28,7 @@ from papers.services.bibtex_import import (
     collector_paused,
     lookup,
 )
+from papers.services.papers import paper_update
 
 pytestmark = pytest.mark.django_db
 
@@ -58,10 +59,8 @@ def test_a_new_entry_is_created_published_with_its_authors_venue_and_extra():
     assert paper.title == "Late Fusion for VQA"
     assert paper.title_protected == "Late {Fusion} for {VQA}"
     assert paper.doi == "10.5555/fusion.2024" and paper.month == 3
-    assert paper.extra == {
-        "keywords": "modality:image, fusion",
-        "note": "Kept in extra",
-    }
+    # modality:image became a label (below); the other keyword stays.
+    assert paper.extra == {"keywords": "fusion", "note": "Kept in extra"}
     assert paper.venue.name == "Workshop on Multimodal Things"
     assert paper.venue.kind == VenueKind.CONFERENCE
     names = [a.author.display_name for a in paper.authorships.order_by("position")]
@@ -77,6 +76,31 @@ def test_keywords_naming_taxonomy_nodes_become_labels_from_the_import():
     labels = Label.objects.filter(paper__citation_key="doe2024fusion")
     assert [(x.node.kind, x.node.slug) for x in labels] == [("modality", "image")]
     assert labels[0].source == LabelSource.IMPORT
+
+
+def test_a_relabelled_paper_exports_no_stale_keyword_of_its_old_label():
+    bibtex_import(data=NEW_PAPER, actor=None)
+    paper = Paper.objects.get(citation_key="doe2024fusion")
+    paper_update(
+        actor=None,
+        paper=paper,
+        expected_version=paper.version,
+        data={"labels": ["modality:video"]},
+    )
+    entry = export("--key", "doe2024fusion")
+    assert "modality:image" not in entry and "keywords = {fusion}" in entry
+
+
+def test_a_keyword_written_as_a_node_that_is_none_is_kept_and_reported():
+    entry = """@article{typo2024, title = {Typo}, author = {Roe, Ann}, year = 2024,
+      keywords = {application:no-such-node; modality:image; vision}}"""
+    report = bibtex_import(data=entry, actor=None)
+    outcome = one(report, "typo2024")
+    assert outcome.outcome == "created"
+    assert "'application:no-such-node' names no taxonomy node" in outcome.message
+    paper = Paper.objects.get(citation_key="typo2024")
+    assert paper.extra["keywords"] == "application:no-such-node; vision"
+    assert list(paper.labels.values_list("node__slug", flat=True)) == ["image"]
 
 
 def test_every_write_is_in_the_change_log_as_an_import():
@@ -501,3 +525,19 @@ def test_overlapping_imports_resume_the_collector_when_the_last_one_ends():
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_the_migration_takes_label_keywords_out_of_papers_imported_before():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("papers.migrations.0019_label_keywords_out_of_extra")
+    bibtex_import(data=NEW_PAPER, actor=None)
+    imported = Paper.objects.filter(citation_key="doe2024fusion")
+    imported.update(extra={"keywords": "modality:image, fusion", "note": "n"})
+    only_labels = Paper.objects.filter(citation_key="vinyals2015show")
+    only_labels.update(extra={"keywords": "modality:image; application:no-such"})
+    migration.drop_label_keywords(apps, None)
+    assert imported.get().extra == {"keywords": "fusion", "note": "n"}
+    assert only_labels.get().extra == {"keywords": "application:no-such"}

@@ -44,7 +44,11 @@ from papers.bibtex.write import implied_protection
 from papers.models import Author, Paper, Status, Venue
 from papers.services.bibtex_import.lookup import UsedKeys, clean_key, database_works
 from papers.services.bibtex_import.search_documents import SearchDocuments
-from papers.services.bibtex_import.writing import NAME_PARTS, write_plan
+from papers.services.bibtex_import.writing import (
+    NAME_PARTS,
+    keyword_labels,
+    write_plan,
+)
 
 # Fields the import sets to values valid by construction; uniqueness is checked
 # in bulk by the matching, and the database constraints stand behind both.
@@ -127,6 +131,7 @@ class _Plan:
     decisions: list[Decision]
     papers: dict[int, dict]  # id(decision) -> field values, for created ones
     skipped: list[BibRecord]
+    labels: dict[int, list[int]]  # id(decision) -> node ids, for created ones
 
 
 @collector_paused()
@@ -205,7 +210,27 @@ def _plan(records, skipped, report: ImportReport, notify: Progress) -> _Plan:
             paper = _new_paper(decision, report.problems)
             if paper is not None:
                 papers[id(decision)] = paper
-    return _Plan(decisions=decisions, papers=papers, skipped=skipped)
+    return _Plan(
+        decisions=decisions,
+        papers=papers,
+        skipped=skipped,
+        labels=_labels(decisions, papers),
+    )
+
+
+def _labels(decisions: list[Decision], papers: dict[int, dict]) -> dict[int, list]:
+    """The nodes each created paper's keywords name (writing.keyword_labels);
+    a keyword written as a node that is none is noted in the entry's message."""
+    created = [d for d in decisions if id(d) in papers]
+    labels, unknown = keyword_labels([papers[id(d)]["extra"] for d in created])
+    for decision, words in zip(created, unknown, strict=True):
+        if words:
+            quoted = ", ".join(f"'{word}'" for word in words)
+            note = f"keyword {quoted} names no taxonomy node: kept as a keyword"
+            decision.message = (
+                f"{decision.message}; {note}" if decision.message else note
+            )
+    return {id(d): found for d, found in zip(created, labels, strict=True)}
 
 
 def _new_paper(decision: Decision, problems: list[ParseProblem]) -> dict | None:
@@ -404,12 +429,14 @@ def _write(
     created = [d for d in plan.decisions if d.outcome == "created"]
     updated = [d for d in plan.decisions if d.outcome == "updated"]
     papers = [plan.papers[id(d)] for d in created]
+    labels = [plan.labels[id(d)] for d in created]
     try:
         with transaction.atomic():
             write_plan(
                 created,
                 papers,
                 updated,
+                labels=labels,
                 actor=actor,
                 notify=notify,
                 documents=documents,

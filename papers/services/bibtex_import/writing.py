@@ -59,6 +59,7 @@ def write_plan(
     papers: list[dict],
     updated: list[Decision],
     *,
+    labels: list[list[int]],
     actor: Any,
     notify: Callable[[str, int, int], None],
     documents: SearchDocuments | None = None,
@@ -83,11 +84,11 @@ def write_plan(
     if connection.vendor == "postgresql":
         for paper, pk in zip(papers, draw_ids(Paper, len(papers)), strict=True):
             paper["id"] = pk
-        _create_relations(records, papers, authors, user)
+        _create_relations(records, papers, labels, authors, user)
         _insert_papers(papers, documents, notify)
     else:
         _insert_papers(papers, documents, notify)
-        _create_relations(records, papers, authors, user)
+        _create_relations(records, papers, labels, authors, user)
     _update_known(updated, actor)
 
 
@@ -113,10 +114,12 @@ def _insert_papers(papers: list[dict], documents, notify) -> None:
             connection.check_constraints()
 
 
-def _create_relations(records, papers: list[dict], authors, user: Any) -> None:
+def _create_relations(
+    records, papers: list[dict], labels: list[list[int]], authors, user: Any
+) -> None:
     """The authorships, labels and change-log rows of the new papers."""
     _create_authorships(records, papers, authors)
-    _create_labels(records, papers, user)
+    _create_labels(papers, labels, user)
     log_imports(
         user,
         "papers.paper",
@@ -366,45 +369,66 @@ def _create_authorships(records, papers: list[dict], authors) -> None:
         insert_rows(Authorship, rows[start : start + 5 * BATCH])
 
 
-def _create_labels(records, papers: list[dict], user: Any) -> None:
-    """Labels for keywords written "kind:slug" that name a taxonomy node."""
-    wanted = [node_references(r.extra.get("keywords", "")) for r in records]
-    slugs = {slug for references in wanted for _, slug in references}
-    if not slugs:
-        return
-    nodes = {
-        (kind, slug): pk
-        for pk, kind, slug in Node.objects.filter(slug__in=slugs).values_list(
-            "pk", "kind", "slug"
-        )
-    }
-    labels = [
+def _create_labels(papers: list[dict], labels: list[list[int]], user: Any) -> None:
+    """The labels the entries' keywords named (see keyword_labels)."""
+    rows = [
         {
             "paper_id": paper["id"],
-            "node_id": nodes[reference],
+            "node_id": node_id,
             "source": LabelSource.IMPORT.value,
             "provenance": Provenance.CURATED.value,
             "evidence": "BibTeX keywords",
             "created_by_id": user.pk if user is not None else None,
         }
-        for paper, references in zip(papers, wanted, strict=True)
-        for reference in references
-        if reference in nodes
+        for paper, node_ids in zip(papers, labels, strict=True)
+        for node_id in node_ids
     ]
-    for start in range(0, len(labels), BATCH):
-        insert_rows(Label, labels[start : start + BATCH])
+    for start in range(0, len(rows), BATCH):
+        insert_rows(Label, rows[start : start + BATCH])
 
 
-def node_references(keywords: str) -> list[tuple[str, str]]:
-    """The (kind, slug) pairs among keywords written like "modality:image"."""
-    references = []
-    if ":" not in keywords:
-        return references
-    for word in re.split(r"[,;]", keywords):
-        kind, _, slug = word.strip().partition(":")
-        if kind in _KINDS and slug and (kind, slug) not in references:
-            references.append((kind, slug))
-    return references
+def keyword_labels(extras: list[dict]) -> tuple[list[list[int]], list[list[str]]]:
+    """For each entry's other fields: the taxonomy nodes its keywords name as
+    "kind:slug" (e.g. "modality:image"), and the keywords of that form that
+    name no node.
+
+    A keyword that names a node becomes a label and leaves `keywords` (the
+    extra dict is changed in place): the labels are then the one place it is
+    kept, so a curator's later change of labels is not contradicted by a stale
+    keyword in exports. Other keywords stay as they were written.
+    """
+    words = [_keywords(extra.get("keywords", "")) for extra in extras]
+    slugs = {ref[1] for found in words for ref in found.values() if ref}
+    nodes = {}
+    if slugs:
+        rows = Node.objects.filter(slug__in=slugs).values_list("pk", "kind", "slug")
+        nodes = {(kind, slug): pk for pk, kind, slug in rows}
+    labels, unknown = [], []
+    for extra, found in zip(extras, words, strict=True):
+        named = {ref: nodes[ref] for ref in found.values() if ref in nodes}
+        labels.append(list(named.values()))
+        unknown.append([w for w, ref in found.items() if ref and ref not in nodes])
+        if named:
+            kept = [word for word, ref in found.items() if ref not in named]
+            separator = "; " if ";" in extra["keywords"] else ", "
+            if kept:
+                extra["keywords"] = separator.join(kept)
+            else:
+                del extra["keywords"]
+    return labels, unknown
+
+
+def _keywords(text: str) -> dict[str, tuple[str, str] | None]:
+    """Each keyword, with the (kind, slug) it is written as, if any."""
+    if ":" not in text:
+        return {}  # no keyword names a node: nothing to look at
+    found = {}
+    for word in re.split(r"[,;]", text):
+        word = word.strip()
+        kind, _, slug = word.partition(":")
+        if word:
+            found[word] = (kind, slug) if kind in _KINDS and slug else None
+    return found
 
 
 def _update_known(updated: Iterable[Decision], actor: Any) -> None:

@@ -1,0 +1,40 @@
+"""Keywords written "kind:slug" that name a taxonomy node were kept in a paper's
+other fields after the import had made them labels; the labels are now the one
+place they are kept, so a later change of labels is not contradicted by them."""
+
+import re
+
+from django.db import migrations
+
+
+def drop_label_keywords(apps, schema_editor):
+    Node = apps.get_model("taxonomy", "Node")
+    Paper = apps.get_model("papers", "Paper")
+    nodes = {
+        f"{kind}:{slug}" for kind, slug in Node.objects.values_list("kind", "slug")
+    }
+    papers = Paper.objects.filter(extra__has_key="keywords").only("pk", "extra")
+    for paper in papers.iterator(chunk_size=1000):
+        text = paper.extra["keywords"]
+        if not isinstance(text, str) or ":" not in text:
+            continue
+        words = [word.strip() for word in re.split(r"[,;]", text) if word.strip()]
+        kept = [word for word in words if word not in nodes]
+        if len(kept) == len(words):
+            continue
+        if kept:
+            paper.extra["keywords"] = ("; " if ";" in text else ", ").join(kept)
+        else:
+            del paper.extra["keywords"]
+        Paper.objects.filter(pk=paper.pk).update(extra=paper.extra)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("papers", "0018_title_words_index"),
+        ("taxonomy", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.RunPython(drop_label_keywords, migrations.RunPython.noop),
+    ]
