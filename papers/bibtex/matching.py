@@ -88,7 +88,8 @@ class WorkIndex:
             self.by_doi.setdefault(work.doi, work)
         if work.arxiv_id:
             self.by_arxiv.setdefault(work.arxiv_id, work)
-        if work.title_key is not None:
+        # Without a first author a title says too little ("Editorial", "Preface").
+        if work.title_key is not None and work.title_key[1]:
             self.by_title.setdefault(work.title_key, work)
             same = self.by_work.setdefault(work.title_key[:2], [])
             if work not in same:

@@ -380,6 +380,15 @@ def test_same_titles_with_different_dois_are_different_works():
     assert one(report, "a3").paper_key == "a1"
 
 
+def test_authorless_entries_are_not_matched_by_title_alone():
+    text = """@article{ed1, title={Editorial}, journal={Journal A}, year=2020}
+    @article{ed2, title={Editorial}, journal={Journal B}, year=2020}"""
+    report = bibtex_import(data=text, actor=None)
+    assert [e.outcome for e in report.entries] == ["created", "created"]
+    again = bibtex_import(data=text.replace("ed1", "ed3").split("\n")[0], actor=None)
+    assert one(again, "ed3").outcome == "created", "nor against the database"
+
+
 def generated(count: int, start: int = 0) -> str:
     """count new entries with their own DOIs, shared authors and two venues."""
     return "\n".join(
