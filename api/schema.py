@@ -47,9 +47,14 @@ JSON_EXPORT = {
 CSL_JSON = {"type": "array", "items": {"type": "object"}, "description": "CSL-JSON"}
 
 
+CSL_JSON_MEDIA_TYPE = EXPORT_FORMATS["csljson"][0].split(";")[0]
+
+
 def document_json_exports(result, generator, request, public):
     """Operations offering the paper exports answer ?format=json with the JSON
-    export under the same media type as their ordinary answer: document both."""
+    export under the same media type as their ordinary answer: document both.
+    A list's CSL-JSON is the bare array too (never in pages), whatever the
+    list's pagination would wrap it in."""
     for operations in result["paths"].values():
         for operation in operations.values():
             formats = {
@@ -62,6 +67,8 @@ def document_json_exports(result, generator, request, public):
             content = operation["responses"]["200"]["content"]
             ordinary = content["application/json"]["schema"]
             content["application/json"]["schema"] = {"oneOf": [ordinary, JSON_EXPORT]}
+            if CSL_JSON_MEDIA_TYPE in content:
+                content[CSL_JSON_MEDIA_TYPE]["schema"] = CSL_JSON
     return result
 
 

@@ -52,7 +52,7 @@ class StrictQueryMixin:
         """The list's filters documented as a number or one of a list. A form
         reads an empty value as none, but the schema does not allow it."""
         filterset_class = getattr(self, "filterset_class", None)
-        if self.action != "list" or filterset_class is None:
+        if getattr(self, "action", None) != "list" or filterset_class is None:
             return set()
         return {
             name
@@ -61,8 +61,9 @@ class StrictQueryMixin:
         }
 
     def allowed_query_params(self) -> set[str]:
-        allowed = {"format", *self.extra_query_params.get(self.action, ())}
-        if self.action == "list":
+        action = getattr(self, "action", None)  # a viewset's; an APIView has none
+        allowed = {"format", *self.extra_query_params.get(action, ())}
+        if action == "list":
             filterset_class = getattr(self, "filterset_class", None)
             if filterset_class is not None:
                 allowed |= set(filterset_class.base_filters)

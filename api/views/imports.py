@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from api.errors import PayloadTooLarge
 from api.permissions import is_curator
-from api.views.base import flag, flag_parameter
+from api.views.base import StrictQueryMixin, flag, flag_parameter
 from papers.services.bibtex_import import OUTCOMES, bibtex_import
 
 
@@ -62,7 +62,14 @@ def _upload(request) -> bytes:
     upload = request.data.get("file")
     limit = settings.BIBTEX_MAX_UPLOAD_BYTES
     if upload is None:
-        raise ValidationError({"file": ["Send a .bib file (multipart field 'file')."]})
+        raise ValidationError(
+            {
+                "file": [
+                    "Send a .bib file: as the multipart field 'file', or as the "
+                    "body (application/x-bibtex or text/plain)."
+                ]
+            }
+        )
     size = len(upload) if isinstance(upload, bytes) else getattr(upload, "size", 0)
     if size > limit:
         raise PayloadTooLarge(
@@ -71,13 +78,15 @@ def _upload(request) -> bytes:
     return upload if isinstance(upload, bytes) else upload.read()
 
 
-class BibtexImportView(APIView):
+class BibtexImportView(StrictQueryMixin, APIView):
     """Import a .bib file (multipart `file`, or the body as application/x-bibtex
     or text/plain). Every entry's outcome is reported; a file with any problem
     is refused whole, with each problem's entry key and line."""
 
     permission_classes = [CuratorsOnly]
     parser_classes = [MultiPartParser, BibtexParser, PlainTextBibtexParser]
+    # A misspelt dry_run must not import for real.
+    extra_query_params = {None: ("dry_run",)}
 
     @extend_schema(
         summary="Import a BibTeX file",

@@ -144,6 +144,16 @@ class PaperViewSet(StrictQueryMixin, viewsets.ModelViewSet):
             return [JSONRenderer(), *(r() for r in EXPORT_RENDERERS)]
         return [JSONRenderer()]
 
+    @property
+    def default_response_headers(self) -> dict:
+        # Reads answer by the Accept header (an export or JSON), so a cache
+        # between must keep one answer per Accept. DRF says so only for views
+        # whose renderer_classes list several; these are chosen per action.
+        headers = super().default_response_headers
+        if self.action in ("list", "retrieve"):
+            headers["Vary"] = "Accept"
+        return headers
+
     def get_queryset(self):
         # Reads of one paper go through paper_detail_values.
         return api_paper_rows(include_drafts=self.sees_drafts())

@@ -70,6 +70,20 @@ def test_each_format_by_query_and_by_accept(anon):
     assert "López" in unicode and "López" not in latex
     plain = anon.get(PAPERS, HTTP_ACCEPT="application/json")
     assert set(plain.json()) == {"count", "count_exact", "next", "previous", "results"}
+    # One address, several answers: a cache in between must tell them apart.
+    for response in (plain, by_accept, anon.get(f"{PAPERS}vinyals2015show/")):
+        assert "Accept" in response["Vary"]
+
+
+@pytest.mark.django_db
+def test_the_schema_documents_each_export_as_it_is_answered(anon):
+    schema = anon.get("/api/schema/?format=json").json()
+    for path in (PAPERS, f"{PAPERS}{{key}}/"):
+        documented = schema["paths"][path]["get"]["responses"]["200"]["content"]
+        csl = documented["application/vnd.citationstyles.csl+json"]["schema"]
+        assert csl["type"] == "array", path
+    answer = anon.get(PAPERS, HTTP_ACCEPT="application/vnd.citationstyles.csl+json")
+    assert isinstance(json.loads(text_of(answer)), list)
 
 
 @pytest.mark.django_db

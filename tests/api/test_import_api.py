@@ -128,6 +128,14 @@ def test_a_dry_run_value_the_schema_does_not_list_is_named(curator, word):
     assert not Paper.objects.filter(citation_key="doe2024late").exists()
 
 
+@pytest.mark.parametrize("name", ["dry-run", "dryrun", "dry_run_"])
+def test_a_misspelt_dry_run_is_refused_not_imported(curator, name):
+    response = curator.post(f"{URL}?{name}=1", as_file(NEW), format="multipart")
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {name: ["Unknown query parameter."]}
+    assert not Paper.objects.filter(citation_key="doe2024late").exists()
+
+
 def test_only_curators_import(anon, reader):
     before = state()
     assert anon.post(URL, as_file(NEW), format="multipart").status_code == 401
