@@ -114,9 +114,8 @@ class BibtexImportView(StrictQueryMixin, APIView):
         data = _upload(request)
         report = bibtex_import(data=data, actor=request.user, dry_run=dry_run)
         if not report.ok:
-            problems = [p.message for p in report.problems] + [
-                e.message for e in report.entries if e.outcome == "error"
-            ]
+            # Each problem once: an entry's error outcome only joins its problems.
+            problems = [p.message for p in report.problems]
             raise ValidationError({"file": list(dict.fromkeys(problems))})
         body = ImportReportSerializer(
             {

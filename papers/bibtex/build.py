@@ -126,7 +126,12 @@ def _take_year(entry: _Entry) -> int | None:
     text = entry.take("year")
     year = parse_year(text)
     if year is None:
-        entry.fail(f"year '{text}' is not a number")
+        digits = text.strip().isdigit()
+        entry.fail(
+            f"year '{text}' is not a year of 1 to 4 digits"
+            if digits
+            else f"year '{text}' is not a number"
+        )
     return year
 
 

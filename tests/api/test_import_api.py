@@ -128,6 +128,15 @@ def test_a_dry_run_value_the_schema_does_not_list_is_named(curator, word):
     assert not Paper.objects.filter(citation_key="doe2024late").exists()
 
 
+def test_each_problem_of_an_entry_is_listed_once(curator):
+    entry = "@article{twice2024, title = {Two problems}, year = {20x4}, month = {13}}"
+    response = curator.post(URL, as_file(entry), format="multipart")
+    assert response.status_code == 400
+    problems = error_of(response)["fields"]["file"]
+    assert len(problems) == 2, problems
+    assert "year '20x4'" in problems[0] and "month '13'" in problems[1]
+
+
 @pytest.mark.parametrize("name", ["dry-run", "dryrun", "dry_run_"])
 def test_a_misspelt_dry_run_is_refused_not_imported(curator, name):
     response = curator.post(f"{URL}?{name}=1", as_file(NEW), format="multipart")

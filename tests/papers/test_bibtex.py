@@ -476,6 +476,8 @@ def test_year_must_be_a_number_and_names_the_key():
         result.problems[0].message
         == "entry 'k1' at line 1: year '2020a' is not a number"
     )
+    too_long = parse_bibtex("@misc{k2, title={T}, year={99999}}").problems
+    assert too_long[0].message.endswith("year '99999' is not a year of 1 to 4 digits")
 
 
 def test_extra_keeps_every_other_field_with_lower_case_names():
