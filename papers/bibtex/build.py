@@ -16,6 +16,7 @@ from papers.bibtex.identifiers import (
     parse_year,
 )
 from papers.bibtex.latex import (
+    NAME_LIST_FIELDS,
     VERBATIM_FIELDS,
     collapse,
     decode,
@@ -103,7 +104,12 @@ def build_record(raw: RawEntry, problems) -> BibRecord | None:
 
 
 def _decode_extra(name: str, value: str) -> str:
-    return decode_verbatim(value) if name in VERBATIM_FIELDS else decode(value)
+    if name in VERBATIM_FIELDS:
+        return decode_verbatim(value)
+    if name in NAME_LIST_FIELDS:
+        plain, braced = decode_title(value)
+        return braced or plain
+    return decode(value)
 
 
 def normalise_pages(value: str) -> str:

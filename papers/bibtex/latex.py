@@ -18,6 +18,11 @@ from pylatexenc.latexwalker import (
 
 #: Fields holding URLs or identifiers: kept verbatim, never read as LaTeX.
 VERBATIM_FIELDS = frozenset({"doi", "url", "eprint", "file", "pdf"})
+#: Other fields holding lists of names: their braces keep a corporate name
+#: ("{Barnes and Noble}") one name, so they are kept as in title_protected.
+NAME_LIST_FIELDS = frozenset(
+    {"editor", "translator", "bookauthor", "annotator", "commentator", "holder"}
+)
 
 _SPACES = re.compile(r"[ \t\r\n]+")
 # Unescaped % would start a LaTeX comment and silently drop the rest of the value.

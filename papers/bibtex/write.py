@@ -7,7 +7,13 @@ from collections.abc import Iterable, Iterator
 
 from papers.bibtex.build import VENUE_FIELDS
 from papers.bibtex.identifiers import MONTH_MACROS
-from papers.bibtex.latex import VERBATIM_FIELDS, collapse, escape, needs_escape
+from papers.bibtex.latex import (
+    NAME_LIST_FIELDS,
+    VERBATIM_FIELDS,
+    collapse,
+    escape,
+    needs_escape,
+)
 from papers.bibtex.names import format_name
 from papers.bibtex.records import BibRecord, PersonName
 
@@ -173,7 +179,11 @@ def _extra_fields(extra: dict[str, str], names, esc) -> list[tuple[str, str]]:
 
 
 def _value(name: str, value: str, esc) -> str:
-    return verbatim(value) if name in VERBATIM_FIELDS else esc(value)
+    if name in VERBATIM_FIELDS:
+        return verbatim(value)
+    if name in NAME_LIST_FIELDS and "{" in value and _balanced(value):
+        return _escape_keeping_braces(value, esc)
+    return esc(value)
 
 
 def verbatim(value: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from papers.bibtex import BibRecord, PersonName
+from papers.bibtex import BibRecord, PersonName, format_entry, parse_bibtex
 from papers.citation_formats import csl_item, iter_csl_json, iter_ris, ris_entry
 from tests.papers.test_bibtex import names, sample_records
 
@@ -132,3 +132,24 @@ def test_ris_stream_has_one_block_per_record_in_utf8():
     )
     assert "TI  - Straße und Ångström: Ærø œuvre, naïve façade" in text
     assert "{\\" not in text
+
+
+def test_braced_corporate_editors_stay_whole_from_import_to_every_format():
+    text = (
+        "@book{corp2020, title = {Reports}, year = 2020,"
+        " editor = {{Barnes and Noble} and {World Health Organization} and"
+        ' M{\\"u}ller, J{\\"o}rg}}'
+    )
+    [record] = parse_bibtex(text).records
+    assert record.extra["editor"] == (
+        "{Barnes and Noble} and {World Health Organization} and Müller, Jörg"
+    )
+    assert csl_item(record)["editor"] == [
+        {"literal": "Barnes and Noble"},
+        {"literal": "World Health Organization"},
+        {"family": "Müller", "given": "Jörg"},
+    ]
+    written = format_entry(record)
+    assert "editor = {{Barnes and Noble} and {World Health Organization} and" in written
+    [again] = parse_bibtex(written).records
+    assert again.extra["editor"] == record.extra["editor"]
