@@ -351,6 +351,18 @@ def test_export_command_writes_a_filtered_set_or_one_paper():
     assert single.doi == "10.1049/el.2017.3159"
 
 
+def test_export_command_resolves_former_keys_and_refuses_unknown_ones(survey):
+    paper = Paper.objects.get(citation_key="wu2017cascade")
+    CitationKeyAlias.objects.create(key="wu2017old", paper=paper)
+    err = io.StringIO()
+    out = io.StringIO()
+    call_command("export_bibtex", "--key", "wu2017old", stdout=out, stderr=err)
+    assert [r.key for r in parse_bibtex(out.getvalue()).records] == ["wu2017cascade"]
+    assert "'wu2017old' is a former key of 'wu2017cascade'" in err.getvalue()
+    with pytest.raises(CommandError, match="No published paper has the key 'nope'"):
+        export("--key", "wu2017cascade", "--key", "nope")
+
+
 def test_export_command_encodings_and_bad_filters():
     assert export("--encoding", "latex").isascii()
     unicode_text = export("--encoding", "unicode")

@@ -5,6 +5,7 @@ from django.http import QueryDict
 
 from papers.exports import EXPORT_FORMATS, export_stream
 from papers.filtersets import PaperFilterSet
+from papers.models import CitationKeyAlias
 from papers.selectors import paper_list
 
 _ENCODINGS = {"latex": "bibtex", "unicode": "biblatex"}
@@ -59,8 +60,26 @@ class Command(BaseCommand):
             raise CommandError(filters.error_text())
         papers = filters.qs
         if options["key"]:
-            papers = papers.filter(citation_key__in=options["key"])
+            papers = papers.filter(citation_key__in=self._current_keys(options["key"]))
         return papers
+
+    def _current_keys(self, keys: list[str]) -> list[str]:
+        """The keys of published papers the given keys name; a former key names
+        its paper (said on stderr), and a key naming none is an error."""
+        published = paper_list().filter(citation_key__in=keys)
+        current = set(published.values_list("citation_key", flat=True))
+        renamed = dict(
+            CitationKeyAlias.objects.filter(
+                key__in=set(keys) - current, paper__in=paper_list()
+            ).values_list("key", "paper__citation_key")
+        )
+        for old, new in renamed.items():
+            self.stderr.write(f"'{old}' is a former key of '{new}': exported as that.")
+        unknown = [key for key in keys if key not in current and key not in renamed]
+        if unknown:
+            listed = ", ".join(f"'{key}'" for key in unknown)
+            raise CommandError(f"No published paper has the key {listed}.")
+        return [*current, *renamed.values()]
 
 
 def _query_dict(data: dict) -> QueryDict:
