@@ -229,6 +229,7 @@ class ImportForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
         label="or paste BibTeX",
+        help_text="Either a file or pasted text, not both.",
     )
 
     def clean(self):
@@ -238,6 +239,12 @@ class ImportForm(forms.Form):
             raise ValidationError("The file is larger than 2 MB; split it up.")
         if upload is None and not text:
             raise ValidationError("Choose a .bib file or paste BibTeX text.")
+        if upload is not None and text:
+            raise ValidationError(
+                "Give a .bib file or pasted BibTeX, not both: to import the file, "
+                "clear the pasted text and choose the file again; to import the "
+                "text, leave the file empty."
+            )
         raw = upload.read() if upload is not None else text.encode()
         if len(raw) > MAX_IMPORT_BYTES:
             raise ValidationError("The text is larger than 2 MB; split it up.")

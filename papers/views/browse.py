@@ -15,6 +15,7 @@ from papers.models import Author, Paper, Status
 from papers.templatetags.paper_pages import search_terms
 from papers.views import listing
 from papers.views import selectors as pages
+from papers.views.provenance import provenance_rows
 from taxonomy.cache import OneGenerationMixin
 from taxonomy.models import Dataset, Kind, Provenance
 from taxonomy.selectors import taxonomy_tree
@@ -114,6 +115,7 @@ class PaperDetailView(DetailView):
             references=selectors.paper_references(paper),
             citers=selectors.paper_citers(paper),
             bibtex=format_entry(paper_record(paper)),
+            provenance=provenance_rows(paper.provenance),
             formats=EXPORT_FORMATS,
             similar=similar_papers(paper, SIMILAR_COUNT) if published else [],
             standing=paper_standing(paper) if published else None,

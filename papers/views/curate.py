@@ -11,7 +11,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from api.permissions import is_curator
-from history.models import Change
+from history.models import Action, Change
 from papers.forms import (
     PLAIN_FIELDS,
     CreateForm,
@@ -239,22 +239,65 @@ class PaperHistoryView(CuratorRequired, PaperMixin, TemplateView):
             key=lambda change: (change.at, change.pk),
             reverse=True,
         )
-        entries = [{"change": c, "fields": _change_fields(c)} for c in changes]
+        entries = [_history_entry(change) for change in changes]
         return super().get_context_data(paper=paper, entries=entries, **kwargs)
 
 
-def _change_fields(change: Change) -> list[dict]:
-    """The fields of a change-log row: [old, new] pairs or plain values."""
+#: Actions whose change rows hold [old, new] pairs (see papers.services and
+#: the BibTeX import's change rows); delete rows hold a plain snapshot.
+_PAIRED_ACTIONS = (Action.CREATE, Action.UPDATE, Action.IMPORT)
+
+
+def _history_entry(change: Change) -> dict:
+    """A change-log row as the history page shows it: what happened and the
+    fields it changed."""
+    creation = _is_creation(change)
+    return {
+        "change": change,
+        "label": _action_label(change, creation),
+        "creation": creation,
+        "fields": _change_fields(change, creation=creation),
+    }
+
+
+def _is_creation(change: Change) -> bool:
+    """Whether the row records a new object. An import that created a paper
+    logs its key among the fields, all [None, value]; one that added an
+    identifier to a known paper logs only that identifier, old value first."""
+    if change.action != Action.IMPORT:
+        return change.action == Action.CREATE
+    values = (change.changes or {}).values()
+    return "citation_key" in (change.changes or {}) and all(
+        _is_pair(value) and value[0] is None for value in values
+    )
+
+
+def _action_label(change: Change, creation: bool) -> str:
+    if change.action == Action.IMPORT:
+        return Action.CREATE.label if creation else Action.UPDATE.label
+    return change.get_action_display()
+
+
+def _is_pair(value) -> bool:
+    return isinstance(value, list) and len(value) == 2
+
+
+def _change_fields(change: Change, *, creation: bool) -> list[dict]:
+    """The fields of a change-log row: [old, new] pairs or plain values; a
+    creation lists only the values it set."""
     rows = []
     for name, value in (change.changes or {}).items():
-        pair = (
-            isinstance(value, list)
-            and len(value) == 2
-            and change.action in ("create", "update")
-        )
+        pair = _is_pair(value) and change.action in _PAIRED_ACTIONS
         old, new = value if pair else (None, value)
+        if creation and _shown(new) == "":
+            continue
         rows.append(
-            {"name": name, "old": _shown(old), "new": _shown(new), "pair": pair}
+            {
+                "name": name,
+                "old": _shown(old),
+                "new": _shown(new),
+                "pair": pair and not creation,
+            }
         )
     return rows
 
