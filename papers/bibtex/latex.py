@@ -309,12 +309,22 @@ def escape(text: str, *, latex: bool = True, dashes: bool = True) -> str:
 def _latex_char(char: str) -> str:
     if char in _LETTERS:
         return _LETTERS[char]
-    parts = unicodedata.normalize("NFD", char)
-    if len(parts) != 2 or not (parts[0].isascii() and parts[0].isalpha()):
+    base, *marks = unicodedata.normalize("NFD", char)
+    if not (marks and base.isascii() and base.isalpha()):
         return char
-    base, mark = parts
-    if mark in _SYMBOL_ACCENTS:
-        return f"{{\\{_SYMBOL_ACCENTS[mark]}{base}}}"
-    if mark in _LETTER_ACCENTS:
-        return f"{{\\{_LETTER_ACCENTS[mark]}{{{base}}}}}"
-    return char
+    if len(marks) == 1:
+        (mark,) = marks
+        if mark in _SYMBOL_ACCENTS:
+            return f"{{\\{_SYMBOL_ACCENTS[mark]}{base}}}"
+        if mark in _LETTER_ACCENTS:
+            return f"{{\\{_LETTER_ACCENTS[mark]}{{{base}}}}}"
+        return char
+    # Stacked accents (Vietnamese ễ, ệ): each wraps the one before, innermost
+    # first as NFD orders them.
+    accents = {**_SYMBOL_ACCENTS, **_LETTER_ACCENTS}
+    if not all(mark in accents for mark in marks):
+        return char
+    text = base
+    for mark in marks:
+        text = f"\\{accents[mark]}{{{text}}}"
+    return f"{{{text}}}"

@@ -54,7 +54,8 @@ def sample_records() -> list[BibRecord]:
         r("sutskever2013", "phdthesis", "Training recurrent neural networks",
           authors=names("Ilya Sutskever"), year=2013, venue="University of Toronto"),
         r("fontaine1999", "mastersthesis", "Fables et réseaux de neurones",
-          authors=names("de la Fontaine, Jean"), year=1999, venue="Université de Reims",
+          authors=names("de la Fontaine, Jean and Nguyễn, Việt Hà"), year=1999,
+          venue="Université de Reims",
           extra={"address": "Reims, France"}),
         r("goodfellow2016", "book", "Deep learning",
           authors=names("Ian Goodfellow and Yoshua Bengio and Aaron Courville"),
@@ -575,12 +576,16 @@ def test_book_venue_is_its_publisher_and_written_once():
         ("a\\b", r"a\textbackslash{}b"),
         ("ä ç ł ß", r"{\"a} {\c{c}} {\l} {\ss}"),
         ("Dvořák Erdős", r"Dvo{\v{r}}{\'a}k Erd{\H{o}}s"),
+        # Stacked accents nest, the first in NFD order innermost.
+        ("Nguyễn Việt", r"Nguy{\~{\^{e}}}n Vi{\^{\d{e}}}t"),
         ("中文", "中文"),
     ],
 )
 def test_values_are_escaped(text, written):
     record = BibRecord("k", "misc", "T", extra={"note": text})
     assert field_lines(format_entry(record))["note"] == "{" + written + "}"
+    [back] = parse_bibtex(format_entry(record)).records
+    assert back.extra["note"] == text
 
 
 @pytest.mark.parametrize(
