@@ -143,7 +143,18 @@ def _node_apply(*, node: Node, data: dict) -> list[Node] | None:
             setattr(node, name, data[name])
     if "parent" in data:
         node.parent = _node_parent(node.kind, data["parent"])
-    return _node_related(data["related"]) if "related" in data else None
+    if "related" not in data:
+        return None
+    related = _node_related(data["related"])
+    same_kind = sorted(f"{n.kind}:{n.slug}" for n in related if n.kind == node.kind)
+    if same_kind:
+        raise ValidationError(
+            {
+                "related": "Related nodes are of other kinds (a node of the same "
+                f"kind is a parent or a child): {', '.join(same_kind)}."
+            }
+        )
+    return related
 
 
 @transaction.atomic

@@ -1,5 +1,8 @@
 """Serializer fields shared by several shapes."""
 
+import re
+from datetime import date
+
 from django.core.validators import URLValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -86,3 +89,18 @@ class JSONTypedInput:
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
+
+
+class CalendarDateField(serializers.DateField):
+    """An ISO date (YYYY-MM-DD); one written right but not on the calendar
+    (2024-02-30) is called that, not a date of the wrong format."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            try:
+                date.fromisoformat(value)
+            except ValueError as error:
+                raise serializers.ValidationError(
+                    f"{value} is not a day of the calendar ({error})."
+                ) from error
+        return super().to_internal_value(value)

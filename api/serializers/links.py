@@ -108,4 +108,6 @@ class LabelWriteSerializer(JSONTypedInput, serializers.Serializer):
     provenance = serializers.ChoiceField(
         choices=Provenance.choices, default=Provenance.CURATED
     )
-    evidence = serializers.CharField(max_length=500, required=False, default="")
+    evidence = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default=""
+    )

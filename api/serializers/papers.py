@@ -16,7 +16,12 @@ from api.serializers.briefs import (
     VenueBriefSerializer,
     paper_url,
 )
-from api.serializers.fields import JSONTypedInput, OptionalURLField, no_null_characters
+from api.serializers.fields import (
+    CalendarDateField,
+    JSONTypedInput,
+    OptionalURLField,
+    no_null_characters,
+)
 from papers.models import Confidence, Paper, Status, SurveyInclusion
 
 
@@ -244,7 +249,7 @@ class PaperWriteSerializer(JSONTypedInput, serializers.Serializer):
     month = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=12
     )
-    published_on = serializers.DateField(required=False, allow_null=True)
+    published_on = CalendarDateField(required=False, allow_null=True)
     volume = serializers.CharField(max_length=40, required=False, allow_blank=True)
     number = serializers.CharField(max_length=40, required=False, allow_blank=True)
     pages = serializers.CharField(max_length=40, required=False, allow_blank=True)

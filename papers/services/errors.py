@@ -7,8 +7,13 @@ class StaleVersion(Exception):
     def __init__(self, *, expected: int, current: int | None) -> None:
         self.expected = expected
         self.current = current
-        state = "was deleted" if current is None else f"is now at version {current}"
-        super().__init__(
-            f"This record changed since version {expected} was read: it {state}. "
-            "Reload it and apply your change again."
-        )
+        if current is None:
+            text = f"This record changed since version {expected} was read: it was "
+            text += "deleted. Reload it and apply your change again."
+        elif expected > current:
+            text = f"This record has no version {expected} yet: it is at version "
+            text += f"{current}. Send the version you read."
+        else:
+            text = f"This record changed since version {expected} was read: it is "
+            text += f"now at version {current}. Reload it and apply your change again."
+        super().__init__(text)

@@ -178,7 +178,11 @@ def nodes_by_reference(references: Any, field: str = "labels") -> list[Node]:
     """Nodes named "kind:slug"; unknown names are a ValidationError on field."""
     wanted = set()
     for reference in _string_list(references, field):
-        kind, _, slug = reference.partition(":")
+        kind, colon, slug = reference.partition(":")
+        if not (colon and kind and slug):
+            raise ValidationError(
+                {field: f"{reference!r} is not kind:slug (e.g. modality:image)."}
+            )
         wanted.add((kind, slug))
     nodes = list(Node.objects.filter(slug__in={s for _, s in wanted}))
     found = {(n.kind, n.slug): n for n in nodes if (n.kind, n.slug) in wanted}

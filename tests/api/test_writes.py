@@ -251,6 +251,33 @@ def test_invalid_paper_input_is_a_400_that_writes_nothing(curator, body, field):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"labels": ["image"]}, "labels", "'image' is not kind:slug"),
+        ({"published_on": "2024-02-30"}, "published_on", "not a day of the calendar"),
+        ({"published_on": "30/02/2024"}, "published_on", "wrong format"),
+    ],
+)
+def test_an_invalid_value_is_named_for_what_is_wrong(curator, body, field, message):
+    response = curator.post("/api/v1/papers/", {**NEW_PAPER, **body}, format="json")
+    assert response.status_code == 400
+    assert message in " ".join(error_of(response)["fields"][field])
+
+
+@pytest.mark.django_db
+def test_a_version_not_reached_yet_is_called_that(curator):
+    paper = _paper()
+    url = f"/api/v1/papers/{paper.citation_key}/"
+    ahead = curator.patch(url, {"cite_count": 1, "version": 99}, format="json")
+    assert ahead.status_code == 409
+    assert (
+        f"no version 99 yet: it is at version {paper.version}"
+        in (error_of(ahead)["message"])
+    )
+
+
+@pytest.mark.django_db
 def test_identifiers_are_stored_in_the_form_an_import_matches(curator):
     body = {
         **NEW_PAPER,
@@ -287,6 +314,15 @@ def test_a_new_title_drops_the_braces_of_the_old_one(curator):
     }
     assert curator.patch(url, braced, format="json").status_code == 200
     assert _paper().title_protected == "On {B}ayesian Learning"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", [{}, {"evidence": ""}])
+def test_a_label_without_evidence_may_leave_it_out_or_send_it_empty(curator, body):
+    label = {"paper": "vinyals2015show", "node": "modality:audio", **body}
+    response = curator.post("/api/v1/labels/", label, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["evidence"] == ""
 
 
 @pytest.mark.django_db
@@ -344,6 +380,13 @@ def test_admin_manages_nodes_through_services(admin):
     assert wrong_parent.status_code == 400
     kind = admin.patch(body["url"], {"kind": "modality"}, format="json")
     assert "kind" in error_of(kind)["fields"]
+    for same_kind in ("method:sparse-co-attention", "method:attention-based-vqa"):
+        linked = admin.patch(body["url"], {"related": [same_kind]}, format="json")
+        assert linked.status_code == 400
+        assert same_kind in " ".join(error_of(linked)["fields"]["related"])
+    assert list(node.related.values_list("slug", flat=True)) == [
+        "visual-question-answering"
+    ]
     busy = admin.delete("/api/v1/nodes/method:attention-based-vqa/")
     assert busy.status_code == 400
     assert admin.delete(body["url"]).status_code == 204
