@@ -147,7 +147,11 @@ def ris_entry(record: BibRecord) -> str:
     if record.venue and record.venue != record.publisher:
         lines.append((venue_tag, record.venue))
     lines += _ris_date_and_numbers(record)
-    lines += [("PB", record.publisher), ("DO", record.doi), ("UR", record.url)]
+    # An arXiv paper without an address of its own is found at its abstract page.
+    url = record.url or (
+        f"https://arxiv.org/abs/{record.arxiv_id}" if record.arxiv_id else ""
+    )
+    lines += [("PB", record.publisher), ("DO", record.doi), ("UR", url)]
     lines.append(("AB", record.abstract))
     keywords = re.split(r"[;,]", record.extra.get("keywords", ""))
     lines += [("KW", keyword) for keyword in keywords]

@@ -153,3 +153,11 @@ def test_braced_corporate_editors_stay_whole_from_import_to_every_format():
     assert "editor = {{Barnes and Noble} and {World Health Organization} and" in written
     [again] = parse_bibtex(written).records
     assert again.extra["editor"] == record.extra["editor"]
+
+
+def test_ris_gives_an_arxiv_paper_without_an_address_its_abstract_page():
+    preprint = BibRecord("p2021", "misc", "A preprint", arxiv_id="2101.00001")
+    assert "UR  - https://arxiv.org/abs/2101.00001\n" in ris_entry(preprint)
+    own = BibRecord("o2021", "misc", "Own", arxiv_id="2101.00001", url="https://x.org")
+    assert "UR  - https://x.org\n" in ris_entry(own)
+    assert "arxiv.org" not in ris_entry(own)
