@@ -285,6 +285,17 @@ class PaperFilterSet(django_filters.FilterSet):
         groups = [[node.pk for node in group] for group in nodes if group]
         return groups, data.get("year_min"), data.get("year_max")
 
+    def label_groups(self) -> list[set[int]]:
+        """For each taxonomy parameter given (after validation), the ids of its
+        nodes and of every node below them: a paper must have a label at one
+        node of each group (of the chosen provenance, if any)."""
+        data = getattr(self.form, "cleaned_data", {})
+        return [
+            self.taxonomy().descendants(node.pk for node in data[name])
+            for name in NODE_PARAMETERS
+            if data.get(name)
+        ]
+
     def year_ordered_narrowing(self) -> tuple[tuple, bool] | None:
         """(nodes_and_years(), newest first?) when taxonomy nodes (and years
         alone) narrow the papers and they are ordered by year: a list whose

@@ -7,10 +7,13 @@ two roots) and the trend tables (under a root, in a year) are sizes of
 intersections too. Each set is a Python int used as a bitmap (bit i is the
 paper with id i): intersecting two of 100,000 papers and counting the result
 takes a few microseconds, so each of these costs about a millisecond instead of
-a query that joins labels and papers. The papers' venues, datasets and label
-provenances are kept as (paper, key) pairs, counted for a selection in one
-pass, so that the list's other facets need no query either. All of it is built
-once per data generation in each app process (taxonomy.cache.kept_in_process).
+a query that joins labels and papers. Each node's set is kept once more per
+label provenance (the papers its labels of that provenance place under it), as
+a provenance filter counts only those labels. The papers' venues, datasets and
+label provenances are kept as (paper, key) pairs, counted for a selection in
+one pass, so that the list's other facets need no query either. All of it is
+built once per data generation in each app process
+(taxonomy.cache.kept_in_process).
 """
 
 from __future__ import annotations
@@ -84,6 +87,9 @@ class PaperSets:
     and their venues, datasets and label provenances as links."""
 
     under: dict[int, int]
+    #: {provenance: {node id: papers labelled at it or below it by a label of
+    #: that provenance}}: `under` as a provenance filter sees it.
+    under_by_provenance: dict[str, dict[int, int]]
     years: dict[int | None, int]
     size: int  # bits of each set: the highest paper id + 1
     venues: Links
@@ -95,16 +101,22 @@ class PaperSets:
         node_groups: Iterable[Iterable[int]] = (),
         year_min: int | None = None,
         year_max: int | None = None,
+        provenance: str | None = None,
     ) -> int:
         """Papers under any node of each group, all groups at once, whose year
-        lies within the bounds (a bound excludes papers without a year)."""
+        lies within the bounds (a bound excludes papers without a year); with
+        a provenance, only labels of that provenance place a paper under a
+        node (as PaperFilterSet's provenance filter counts them)."""
+        under = self.under
+        if provenance is not None:
+            under = self.under_by_provenance.get(provenance, {})
         selected = 0
         for bits in self.years.values():
             selected |= bits
         for group in node_groups:
             anywhere = 0
             for node in group:
-                anywhere |= self.under.get(node, 0)
+                anywhere |= under.get(node, 0)
             selected &= anywhere
         if year_min is not None or year_max is not None:
             low = -1 if year_min is None else year_min
@@ -219,22 +231,37 @@ def build_paper_sets(using: str, taxonomy: TaxonomyMap) -> PaperSets:
     query) into sets and links."""
     by_year, by_node, by_dataset = _grouped_ids(using)
     size = 1 + max((int(ids.max()) for ids, _ in by_year.values()), default=0)
-    under = {}
-    for node in taxonomy.nodes:
-        found = [by_node[n][0] for n in taxonomy.descendants([node]) if n in by_node]
-        if found:
-            under[node] = _bitmap(np.concatenate(found), size)
+    under_by_provenance = {
+        value: _under(
+            {node: ids[codes == code] for node, (ids, codes) in by_node.items()},
+            taxonomy,
+            size,
+        )
+        for code, value in enumerate(PROVENANCES)
+    }
     papers, venues = _joined(by_year.values())
     labelled, provenances = _joined(by_node.values())
     has_venue = venues != NO_VENUE
     return PaperSets(
-        under=under,
+        under=_under({node: ids for node, (ids, _) in by_node.items()}, taxonomy, size),
+        under_by_provenance=under_by_provenance,
         years={year: _bitmap(ids, size) for year, (ids, _) in by_year.items()},
         size=size,
         venues=_links(papers[has_venue], venues[has_venue]),
         datasets=_links(*_joined(by_dataset.values())),
         provenances=_links(labelled, provenances, repeats=True, names=PROVENANCES),
     )
+
+
+def _under(labelled: dict[int, np.ndarray], taxonomy: TaxonomyMap, size: int):
+    """{node id: papers labelled at it or below it}, from {node id: ids of the
+    papers labelled at it}; nodes without papers left out."""
+    under = {}
+    for node in taxonomy.nodes:
+        found = [labelled[n] for n in taxonomy.descendants([node]) if n in labelled]
+        if any(len(ids) for ids in found):
+            under[node] = _bitmap(np.concatenate(found), size)
+    return under
 
 
 #: The venue id standing for none (ids start at 1).

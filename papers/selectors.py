@@ -1,5 +1,6 @@
 """Reads of papers: lists, details and counts; the only place that prefetches."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -38,7 +39,7 @@ from papers.paper_sets import (
     years_of_rows,
 )
 from taxonomy.cache import cached, kept_in_process
-from taxonomy.models import Kind, Node
+from taxonomy.models import Kind, Node, Provenance
 from taxonomy.selectors import TaxonomyMap, descendant_ids, taxonomy_map
 
 
@@ -123,11 +124,17 @@ def _node_counts(
     return nodes
 
 
-def _counts_sql(papers: QuerySet[Paper], taxonomy: TaxonomyMap, with_years: bool):
+def _counts_sql(
+    papers: QuerySet[Paper],
+    taxonomy: TaxonomyMap,
+    with_years: bool,
+    provenance: Sequence[str] = (),
+):
     """SQL counting the papers per node (through the node's ancestry: each
     label joins a VALUES list of (node, ancestor) pairs from the taxonomy map,
-    so a paper counts once at every node above its labels) and, with_years,
-    per year; the papers are selected once, in a CTE both counts read."""
+    so a paper counts once at every node above its labels; only labels of the
+    given provenances, if any) and, with_years, per year; the papers are
+    selected once, in a CTE both counts read."""
     pairs = [(pk, up) for pk in taxonomy.nodes for up in taxonomy.ancestry(pk)]
     ancestry = ", ".join(f"({int(pk)}, {int(up)})" for pk, up in pairs) or "(0, 0)"
     inner, params = papers.order_by().values_list("pk", "year").query.sql_with_params()
@@ -138,18 +145,26 @@ def _counts_sql(papers: QuerySet[Paper], taxonomy: TaxonomyMap, with_years: bool
         f" FROM {label} JOIN (VALUES {ancestry}) AS ancestry"
         f" ON ancestry.column1 = {label}.node_id"
         f" WHERE {label}.paper_id IN (SELECT id FROM counted)"
-        " GROUP BY ancestry.column2"
     )
+    if provenance:
+        sql += f" AND {label}.provenance IN ({', '.join(['%s'] * len(provenance))})"
+        params = (*params, *provenance)
+    sql += " GROUP BY ancestry.column2"
     if with_years:
         sql += " UNION ALL SELECT 'year', year, COUNT(*) FROM counted GROUP BY year"
     return sql, params
 
 
 def _counts(
-    papers: QuerySet[Paper], taxonomy: TaxonomyMap, with_years: bool = True
+    papers: QuerySet[Paper],
+    taxonomy: TaxonomyMap,
+    with_years: bool = True,
+    provenance: Sequence[str] = (),
 ) -> tuple[dict[int, int], dict[int | None, int]]:
-    """({node id: papers}, {year: papers}) over `papers`, in one query."""
-    sql, params = _counts_sql(papers, taxonomy, with_years)
+    """({node id: papers}, {year: papers}) over `papers`, in one query; a
+    paper counts at a node only through labels of the given provenances, if
+    any."""
+    sql, params = _counts_sql(papers, taxonomy, with_years, provenance)
     counts: dict[str, dict] = {"node": {}, "year": {}}
     with connections[papers.db].cursor() as cursor:
         cursor.execute(sql, params)
@@ -288,14 +303,20 @@ def _substring_search(papers: QuerySet[Paper], text: str) -> QuerySet[Paper]:
 FACET_KINDS = (Kind.MODALITY, Kind.APPLICATION, Kind.METHOD)
 
 
-def paper_facets(papers: QuerySet[Paper] | None = None) -> dict[str, list[dict]]:
+def paper_facets(
+    papers: QuerySet[Paper] | None = None, provenance: Sequence[str] = ()
+) -> dict[str, list[dict]]:
     """Counts of `papers` (default: every published paper, counted from the
     published paper sets) per modality, application, method (descendants
-    included; every node listed, in tree order) and per year."""
-    if papers is None:
+    included; every node listed, in tree order) and per year. With label
+    provenances, a paper counts at a node only through labels of those, as
+    the provenance filter (PaperFilterSet) selects papers by node."""
+    if papers is None and not provenance:
         return facets_within([], None, None)
+    if papers is None:
+        papers = Paper.objects.published()
     taxonomy = taxonomy_map()
-    return _facet_lists(taxonomy, *_counts(papers, taxonomy))
+    return _facet_lists(taxonomy, *_counts(papers, taxonomy, provenance=provenance))
 
 
 def published_paper_sets() -> PaperSets:
@@ -372,6 +393,22 @@ def published_count_within(
     """How many published papers are under a node of each group and within the
     years, from the published paper sets (no query)."""
     return published_paper_sets().selection(node_groups, year_min, year_max).bit_count()
+
+
+def provenance_counts_within(
+    node_groups: list[list[int]], year_min: int | None, year_max: int | None
+) -> dict[str, int]:
+    """{provenance: published papers} that a provenance filter would leave of
+    a narrowing by nodes and years: those its labels of that provenance place
+    under a node of each group, or with no groups, those with any label of it
+    (PaperFilterSet's rule); from the published paper sets (no query)."""
+    sets = published_paper_sets()
+    if not node_groups:
+        return sets.link_counts(sets.selection([], year_min, year_max))[2]
+    return {
+        value: sets.selection(node_groups, year_min, year_max, value).bit_count()
+        for value in Provenance.values
+    }
 
 
 def facets_within(

@@ -236,7 +236,10 @@ class PaperViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         narrowing = None if self.sees_drafts() else filterset.nodes_and_years()
         if narrowing is not None:
             return facets_within(*narrowing)
-        return paper_facets(filterset.qs)
+        # Under a provenance filter a paper counts at a node through labels of
+        # that provenance only, as the filter selects it.
+        provenance = filterset.form.cleaned_data.get("provenance") or []
+        return paper_facets(filterset.qs, provenance)
 
     def retrieve(self, request, *args, **kwargs):
         paper = paper_detail_values(

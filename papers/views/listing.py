@@ -1,8 +1,10 @@
 """The faceted paper list: filtering, facet counts, paging, links to exports.
 
-Counts of a taxonomy facet with a selection are computed without that facet's
-own filter, so the other values of it still show how many papers they would
-add (repeated values of one parameter are alternatives).
+Each facet is counted over the selection without that facet's own parameter,
+so a value's count is what choosing it (alone, for that parameter) gives: the
+other values of a chosen parameter still show how many papers they would add
+(repeated values of one parameter are alternatives). A provenance filter
+counts only labels of that provenance, so the taxonomy facets do too.
 """
 
 from dataclasses import dataclass, field
@@ -25,6 +27,7 @@ from papers.selectors import (
     facets_within,
     paper_facets,
     papers_of_rows,
+    provenance_counts_within,
     published_count_within,
     published_paper_sets,
 )
@@ -105,23 +108,25 @@ def browse(
     for name, value in (fixed or {}).items():
         data.setlist(name, [value])
     filterset = PaperFilterSet(data, queryset=base)
-    tidy = tidy_query(query, drop=("page",))
-    scope = urlencode(fixed or {})
+    result = Browse(
+        filterset,
+        None,
+        0,
+        tidy_query(query, drop=("page",)),
+        orderings=ORDERING_CHOICES,
+        ordering=query.get("ordering", ""),
+        scope=urlencode(fixed or {}),
+    )
     if not filterset.is_valid():
-        return Browse(filterset, None, 0, tidy, orderings=ORDERING_CHOICES, scope=scope)
+        if facets:  # the filters are refused, but the form keeps them
+            _add_chosen(result, data, filterset)
+        result.active = _active_filters(query, result)
+        return result
     papers = filterset.qs
     paginator = PapersPaginator(papers, PER_PAGE, rows=_rows_by_year(filterset, base))
     paginator.count = published_count(filterset)
-    page = paginator.get_page(query.get("page"))
-    result = Browse(
-        filterset,
-        page,
-        page.paginator.count,
-        tidy,
-        orderings=ORDERING_CHOICES,
-        ordering=query.get("ordering", ""),
-        scope=scope,
-    )
+    result.page = paginator.get_page(query.get("page"))
+    result.count = result.page.paginator.count
     if facets:
         _add_facets(result, data, filterset)
     result.active = _active_filters(query, result)
@@ -179,11 +184,17 @@ def published_count(filterset: PaperFilterSet) -> int:
 
 
 def published_node_facets(filterset: PaperFilterSet) -> dict[str, list[dict]]:
-    """paper_facets of the published papers the (valid) filter set selects."""
+    """paper_facets of the published papers the (valid) filter set selects,
+    through labels of its chosen provenance only, if any."""
     narrowing = filterset.nodes_and_years()
     if narrowing is not None:
         return facets_within(*narrowing)
-    return cached_over("browse-node-facets", filterset.qs, paper_facets)
+    provenance = filterset.form.cleaned_data.get("provenance") or []
+    return cached_over(
+        f"browse-node-facets:{','.join(provenance)}",
+        filterset.qs,
+        lambda papers: paper_facets(papers, provenance),
+    )
 
 
 def published_year_counts(filterset: PaperFilterSet) -> list[tuple[int, int]]:
@@ -195,52 +206,122 @@ def published_year_counts(filterset: PaperFilterSet) -> list[tuple[int, int]]:
     return cached_over("browse-years", filterset.qs, pages.year_counts)
 
 
-def _other_facets(papers, narrowing: tuple | None) -> dict:
-    """Papers per dataset, venue and label provenance: counted in the published
-    paper sets for a set narrowed by nodes and years, else one query each."""
+def published_provenance_counts(filterset: PaperFilterSet) -> dict[str, int]:
+    """{provenance: published papers} the (valid) filter set, which chooses no
+    provenance, selects with that one chosen."""
+    narrowing = filterset.nodes_and_years()
+    if narrowing is not None:
+        return provenance_counts_within(*narrowing)
+    groups = filterset.label_groups()
+    return cached_over(
+        "browse-provenance",
+        filterset.qs,
+        lambda papers: pages.provenance_facets(papers, groups),
+    )
+
+
+def _other_facets(papers, narrowing: tuple | None, chosen=None) -> dict:
+    """Papers per dataset and per venue, the chosen ones ({"dataset": slugs,
+    "venue": ids}) listed wherever they rank: counted in the published paper
+    sets for a set narrowed by nodes and years, else one query each."""
+    chosen = chosen or {}
+    datasets, venues = chosen.get("dataset", ()), chosen.get("venue", ())
     if narrowing is not None:
         sets = published_paper_sets()
-        venues, datasets, provenance = sets.link_counts(sets.selection(*narrowing))
+        venue_counts, dataset_counts, _ = sets.link_counts(sets.selection(*narrowing))
         return {
-            "datasets": pages.ranked_datasets(datasets),
-            "venues": pages.ranked_venues(venues),
-            "provenance": provenance,
+            "datasets": pages.ranked_datasets(dataset_counts, chosen=datasets),
+            "venues": pages.ranked_venues(venue_counts, chosen=venues),
         }
     return {
-        "datasets": pages.dataset_facets(papers),
-        "venues": pages.venue_facets(papers),
-        "provenance": pages.provenance_facets(papers),
+        "datasets": pages.dataset_facets(papers, chosen=datasets),
+        "venues": pages.venue_facets(papers, chosen=venues),
     }
 
 
-def _add_facets(result: Browse, data: QueryDict, filterset: PaperFilterSet) -> None:
+def published_other_facets(filterset: PaperFilterSet, chosen: dict) -> dict:
+    """_other_facets of the published papers the (valid) filter set selects,
+    kept for the current data generation."""
     narrowing = filterset.nodes_and_years()
-    found = cached_over(
-        "browse-facets", filterset.qs, lambda papers: _other_facets(papers, narrowing)
+    return cached_over(
+        f"browse-facets:{urlencode(chosen, doseq=True)}",
+        filterset.qs,
+        lambda papers: _other_facets(papers, narrowing, chosen),
     )
-    nodes = published_node_facets(filterset)
+
+
+def _without(filterset: PaperFilterSet, data: QueryDict, name: str):
+    """The (valid) filter set less parameter `name`: the selection a facet of
+    that parameter is counted in (the filter set itself if it is not given)."""
+    if name not in data:
+        return filterset
+    others = data.copy()
+    others.pop(name)
+    rest = PaperFilterSet(others, queryset=Paper.objects.published())
+    rest.is_valid()  # the same values, less one: valid as the whole was
+    return rest
+
+
+def _add_facets(result: Browse, data: QueryDict, filterset: PaperFilterSet) -> None:
     for name, kind, label in FACET_KINDS:
         chosen = data.getlist(name)
-        counts = nodes[kind]
-        if chosen:
-            others = data.copy()
-            others.pop(name)
-            rest = PaperFilterSet(others, queryset=Paper.objects.published())
-            rest.is_valid()  # the same values, less one: valid as the whole was
-            counts = published_node_facets(rest)[kind]
+        counts = published_node_facets(_without(filterset, data, name))[kind]
         items = _tree_items(counts, chosen)
         is_open = bool(chosen) or kind != Kind.METHOD or len(items) < 12
         result.facets.append(
             {"name": name, "label": label, "items": items, "open": is_open}
         )
-    result.datasets = _checked(found["datasets"], data, "dataset", "slug")
-    result.venues = _checked(found["venues"], data, "venue", "id")
-    with_provenance = found["provenance"]
-    result.provenance = [
+    # Each counted without its own parameter: when neither is chosen, both come
+    # from one (cached) count of the filter set.
+    chosen = {"dataset": data.getlist("dataset"), "venue": _chosen_venues(data)}
+    in_datasets = _without(filterset, data, "dataset")
+    in_venues = _without(filterset, data, "venue")
+    datasets = published_other_facets(in_datasets, chosen)["datasets"]
+    venues = published_other_facets(in_venues, chosen)["venues"]
+    result.datasets = _checked(datasets, data, "dataset", "slug")
+    result.venues = _checked(venues, data, "venue", "id")
+    counts = published_provenance_counts(_without(filterset, data, "provenance"))
+    result.provenance = _provenance_items(data, counts)
+
+
+def _add_chosen(result: Browse, data: QueryDict, filterset: PaperFilterSet) -> None:
+    """The chosen values of each facet, checked and without counts: the
+    filters were refused, so nothing is counted, yet the form must hold every
+    chosen value or sending it again (or the next change of it) drops them.
+    Values that name nothing are left to the error and the active filters."""
+    taxonomy = filterset.taxonomy()
+    for name, kind, label in FACET_KINDS:
+        slugs = dict.fromkeys(data.getlist(name))
+        nodes = [taxonomy.by_slug.get((kind, slug)) for slug in slugs]
+        items = _uncounted(
+            [{"slug": n.slug, "name": n.name, "depth": 0} for n in nodes if n]
+        )
+        result.facets.append(
+            {"name": name, "label": label, "items": items, "open": bool(items)}
+        )
+    datasets = pages.ranked_datasets({}, chosen=data.getlist("dataset"))
+    result.datasets = _uncounted(datasets)
+    result.venues = _uncounted(pages.ranked_venues({}, chosen=_chosen_venues(data)))
+    result.provenance = _provenance_items(data, None)
+
+
+def _uncounted(items: list[dict]) -> list[dict]:
+    return [{**item, "count": None, "checked": True} for item in items]
+
+
+def _chosen_venues(data: QueryDict) -> list[int]:
+    """The chosen venue ids that are ids at all (the filter refuses others)."""
+    values = data.getlist("venue")
+    return [int(v) for v in values if v.isascii() and v.isdigit() and int(v) < 2**63]
+
+
+def _provenance_items(data: QueryDict, counts: dict[str, int] | None) -> list[dict]:
+    """Every label provenance, with its count (none when `counts` is None)."""
+    return [
         {
             "value": value,
             "name": label,
-            "count": with_provenance.get(value, 0),
+            "count": None if counts is None else counts.get(value, 0),
             "checked": value in data.getlist("provenance"),
         }
         for value, label in Provenance.choices

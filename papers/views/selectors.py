@@ -2,6 +2,7 @@
 counts for datasets and venues, node pages, author pages, the change history
 and duplicate candidates for the curator forms."""
 
+from collections.abc import Collection, Sequence
 from difflib import SequenceMatcher
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from history.models import Change
 from papers.bibtex import normalise_arxiv_id, normalise_doi, normalise_title
 from papers.models import CitationKeyAlias, Label, Paper, Result, Venue
 from papers.selectors import paper_list, paper_list_all
-from taxonomy.models import Dataset, Kind, Metric, Node
+from taxonomy.models import Dataset, Kind, Metric, Node, Provenance
 
 #: How alike two normalised titles must be to call them possible duplicates.
 TITLE_LIKENESS = 0.85
@@ -31,9 +32,12 @@ def current_key(key: str) -> str | None:
     return alias.paper.citation_key if alias else None
 
 
-def dataset_facets(papers: QuerySet[Paper], limit: int = 40) -> list[dict]:
-    """The datasets most used by `papers`, with counts: the papers' dataset
-    links grouped (only those of the set are read), then the names."""
+def dataset_facets(
+    papers: QuerySet[Paper], limit: int = 40, chosen: Sequence[str] = ()
+) -> list[dict]:
+    """The datasets most used by `papers`, with counts, and the chosen ones
+    (slugs): the papers' dataset links grouped (only those of the set are
+    read), then the names."""
     links = Paper.datasets.through.objects.filter(
         paper_id__in=papers.order_by().values("pk")
     )
@@ -42,23 +46,33 @@ def dataset_facets(papers: QuerySet[Paper], limit: int = 40) -> list[dict]:
         .annotate(n=Count("pk"))
         .values_list("dataset_id", "n")
     )
-    return ranked_datasets(counts, limit)
+    return ranked_datasets(counts, limit, chosen)
 
 
-def ranked_datasets(counts: dict[int, int], limit: int = 40) -> list[dict]:
-    """The datasets with the most papers, from {dataset id: papers}."""
-    datasets = Dataset.objects.filter(pk__in=_leading(counts, limit)).values_list(
-        "pk", "slug", "name"
-    )
-    ranked = sorted(datasets, key=lambda d: (-counts[d[0]], d[2]))[:limit]
+def ranked_datasets(
+    counts: dict[int, int], limit: int = 40, chosen: Sequence[str] = ()
+) -> list[dict]:
+    """The datasets with the most papers, from {dataset id: papers}, and the
+    chosen ones (slugs) wherever they rank: a list's form must hold a checkbox
+    for each of its chosen values, or the next change of it drops them."""
+    wanted = Q(pk__in=_leading(counts, limit))
+    if chosen:
+        wanted |= Q(slug__in=chosen)
+    datasets = Dataset.objects.filter(wanted).values_list("pk", "slug", "name")
+    ranked = sorted(datasets, key=lambda d: (-counts.get(d[0], 0), d[2]))
     return [
-        {"slug": slug, "name": name, "count": counts[pk]} for pk, slug, name in ranked
+        {"slug": slug, "name": name, "count": counts.get(pk, 0)}
+        for place, (pk, slug, name) in enumerate(ranked)
+        if place < limit or slug in chosen
     ]
 
 
-def venue_facets(papers: QuerySet[Paper], limit: int = 40) -> list[dict]:
-    """The venues of `papers`, most papers first, with counts: the set grouped
-    by venue (only its papers are read), then the names of the first ones."""
+def venue_facets(
+    papers: QuerySet[Paper], limit: int = 40, chosen: Sequence[int] = ()
+) -> list[dict]:
+    """The venues of `papers`, most papers first, with counts, and the chosen
+    ones (ids): the set grouped by venue (only its papers are read), then the
+    names of the first ones."""
     counts = (
         papers.order_by()
         .exclude(venue=None)
@@ -66,16 +80,21 @@ def venue_facets(papers: QuerySet[Paper], limit: int = 40) -> list[dict]:
         .annotate(n=Count("pk"))
         .values_list("venue_id", "n")
     )
-    return ranked_venues(dict(counts), limit)
+    return ranked_venues(dict(counts), limit, chosen)
 
 
-def ranked_venues(counts: dict[int, int], limit: int = 40) -> list[dict]:
-    """The venues with the most papers, from {venue id: papers}."""
-    venues = Venue.objects.filter(pk__in=counts).values_list("pk", "name", "short_name")
-    ranked = sorted(venues, key=lambda v: (-counts[v[0]], v[1]))[:limit]
+def ranked_venues(
+    counts: dict[int, int], limit: int = 40, chosen: Sequence[int] = ()
+) -> list[dict]:
+    """The venues with the most papers, from {venue id: papers}, and the
+    chosen ones (ids) wherever they rank (see ranked_datasets)."""
+    wanted = [*_leading(counts, limit), *chosen]
+    venues = Venue.objects.filter(pk__in=wanted).values_list("pk", "name", "short_name")
+    ranked = sorted(venues, key=lambda v: (-counts.get(v[0], 0), v[1]))
     return [
-        {"id": pk, "name": short or name, "count": counts[pk]}
-        for pk, name, short in ranked
+        {"id": pk, "name": short or name, "count": counts.get(pk, 0)}
+        for place, (pk, name, short) in enumerate(ranked)
+        if place < limit or pk in chosen
     ]
 
 
@@ -87,14 +106,30 @@ def _leading(counts: dict[int, int], limit: int) -> list[int]:
     return [key for key, n in counts.items() if n >= cutoff]
 
 
-def provenance_facets(papers: QuerySet[Paper]) -> dict[str, int]:
-    """How many of `papers` carry at least one label of each provenance."""
-    rows = (
-        Label.objects.filter(paper__in=papers.order_by().values("pk"))
-        .values("provenance")
-        .annotate(n=Count("paper", distinct=True))
-    )
-    return {row["provenance"]: row["n"] for row in rows}
+def provenance_facets(
+    papers: QuerySet[Paper], node_groups: Sequence[Collection[int]] = ()
+) -> dict[str, int]:
+    """{provenance: papers} that choosing that label provenance would leave of
+    `papers`: those whose labels of it lie under a node of each group (node
+    ids, descendants included: the taxonomy filters of the set), or with no
+    groups, those with any label of it (PaperFilterSet's rule); zeros left
+    out. One query."""
+    if not node_groups:
+        rows = (
+            Label.objects.filter(paper__in=papers.order_by().values("pk"))
+            .values("provenance")
+            .annotate(n=Count("paper", distinct=True))
+        )
+        return {row["provenance"]: row["n"] for row in rows}
+    counts = {}
+    for value in Provenance.values:
+        under_each = Q()
+        for group in node_groups:
+            labels = Label.objects.filter(provenance=value, node__in=group)
+            under_each &= Q(pk__in=labels.values("paper_id"))
+        counts[value] = Count("pk", filter=under_each)
+    found = papers.order_by().aggregate(**counts)
+    return {value: n for value, n in found.items() if n}
 
 
 def year_counts(papers: QuerySet[Paper]) -> list[tuple[int, int]]:

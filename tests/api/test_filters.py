@@ -169,6 +169,20 @@ def test_facets_count_the_current_filter_per_node_and_year(anon):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("provenance", ["survey", "inferred"])
+def test_a_facet_count_under_a_provenance_filter_is_the_list_it_leads_to(
+    anon, provenance
+):
+    query = {"provenance": provenance, "facets": "1"}
+    facets = anon.get(PAPERS, query).json()["facets"]
+    for item in facets["modality"]:
+        narrowed = anon.get(
+            PAPERS, {"provenance": provenance, "modality": item["slug"]}
+        )
+        assert narrowed.json()["count"] == item["count"], item["slug"]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("params", "name"),
     [
