@@ -143,6 +143,12 @@ class PapersPaginator(Paginator):
         super().__init__(object_list, per_page)
         self.rows = rows
 
+    def get_page(self, number) -> Page:
+        # A page before the first is the first (Django gives the last).
+        if isinstance(number, str) and number.strip().lstrip("-").isdigit():
+            number = max(int(number), 1)
+        return super().get_page(number)
+
     def page(self, number) -> Page:
         number = self.validate_number(number)
         first = (number - 1) * self.per_page

@@ -80,6 +80,16 @@ def test_pages_keep_the_query(client, survey):
     assert "Page 2 of" in second
 
 
+@pytest.mark.parametrize(
+    ("page", "last"), [("0", False), ("-1", False), ("abc", False), ("99", True)]
+)
+def test_a_page_out_of_range_shows_the_nearest_one(client, survey, page, last):
+    pages = -(-expected_count({"modality": ["text"]}) // 25)
+    assert pages > 2
+    html = html_of(client.get(f"/papers/?modality=text&page={page}"))
+    assert f"Page {pages if last else 1} of {pages}" in html
+
+
 def test_empty_parameters_redirect_to_the_tidy_permalink(client, survey):
     response = client.get("/papers/?q=&modality=image&year_min=&ordering=")
     assert response.status_code == 302
