@@ -137,6 +137,7 @@ def plan_import(
     """
     planned: set[str] = set()
     decisions = []
+    created: dict[int, Decision] = {}  # id(work) -> the decision creating it
     for record in records:
         key = title_key(record.title, record.authors, record.year)
         work, how = index.find(record, key)
@@ -146,10 +147,34 @@ def plan_import(
             decision = _new_work(record, key, wanted, taken)
             planned.add(decision.work.key.casefold())
             index.add(decision.work)
+            created[id(decision.work)] = decision
             decisions.append(decision)
-        else:
-            decisions.append(_same_work(record, work, how, index))
+            continue
+        preprint_planned = work.pk is None and work.preprint
+        decision = _same_work(record, work, how, index)
+        if how == "version" and preprint_planned:
+            _published_version_leads(created[id(work)], decision)
+        decisions.append(decision)
     return decisions
+
+
+def _published_version_leads(preprint: Decision, published: Decision) -> None:
+    """A preprint created from an earlier entry of the file and its published
+    version in a later one: the paper is made from the published version's
+    fields (its venue, year, pages), with the preprint's arXiv id and the key
+    already planned; the preprint's entry becomes the duplicate."""
+    work = preprint.work
+    work.preprint, work.record = False, published.record
+    published.outcome, preprint.outcome = "created", "duplicate"
+    published.message = (
+        f"published version of the preprint '{preprint.record.key}' at line "
+        f"{preprint.record.line}: the paper takes this entry's fields, the "
+        f"preprint's arXiv id and the key '{work.key}'"
+    )
+    preprint.message = (
+        f"same work as '{work.key}' (matched by {_HOW['version']}); its published "
+        f"version at line {published.record.line} gives the paper's fields"
+    )
 
 
 def _new_work(record: BibRecord, key: TitleKey, wanted: str, taken) -> Decision:

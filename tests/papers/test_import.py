@@ -187,15 +187,32 @@ def test_of_two_known_papers_with_the_same_title_key_the_older_is_matched():
     assert (outcome.outcome, outcome.paper_key) == ("updated", "ruiz2022first")
 
 
-def test_a_preprint_and_its_published_version_in_one_file_are_one_paper():
-    text = """@article{kim2019a, title={Shared Attention}, author={Kim, Bo},
-      journal={arXiv preprint arXiv:1901.00002}, year={2019}}
-    @article{kim2020b, title={Shared attention}, author={Bo Kim},
-      journal={Journal of Attention}, year={2020}, doi={10.5555/shared}}"""
-    report = bibtex_import(data=text, actor=None)
-    assert [e.outcome for e in report.entries] == ["created", "duplicate"]
-    paper = Paper.objects.get(citation_key="kim2019a")
+PREPRINT = """@article{kim2019a, title={Shared Attention}, author={Kim, Bo},
+  journal={arXiv preprint arXiv:1901.00002}, year={2019}}"""
+PUBLISHED = """@article{kim2020b, title={Shared attention}, author={Bo Kim},
+  journal={Journal of Attention}, year={2020}, doi={10.5555/shared}}"""
+
+
+@pytest.mark.parametrize(
+    ("entries", "outcomes", "key"),
+    [
+        ((PREPRINT, PUBLISHED), ["duplicate", "created"], "kim2019a"),
+        ((PUBLISHED, PREPRINT), ["created", "duplicate"], "kim2020b"),
+    ],
+    ids=["preprint-first", "published-first"],
+)
+def test_a_preprint_and_its_published_version_in_one_file_are_one_paper(
+    entries, outcomes, key
+):
+    report = bibtex_import(data="\n".join(entries), actor=None)
+    # The published version gives the paper's fields, whichever comes first;
+    # the key is the first entry's.
+    assert [e.outcome for e in report.entries] == outcomes
+    assert {e.paper_key for e in report.entries} == {key}
+    paper = Paper.objects.get(normalised_title="shared attention")
+    assert paper.citation_key == key
     assert (paper.arxiv_id, paper.doi) == ("1901.00002", "10.5555/shared")
+    assert (paper.venue.name, paper.year) == ("Journal of Attention", 2020)
 
 
 def test_a_doi_repeated_in_the_file_is_a_duplicate_of_the_first_entry():
