@@ -358,7 +358,10 @@ def predecessor_entry(survey: dict) -> dict:
         "key": PREDECESSOR_KEY,
         "entry_type": "misc",
         "title": pre["title"],
-        "authors": [split_person(name) for name in pre["authors"]],
+        "authors": [
+            split_person(name)
+            for name in same_people(pre["authors"], survey["authors_tomm"])
+        ],
         "et_al": False,
         "year": int(pre["date"][:4]),
         "month": int(pre["date"][5:7]),
@@ -371,13 +374,27 @@ def predecessor_entry(survey: dict) -> dict:
         "survey_inclusion": "outside",
         "provenance": {
             "source": "arXiv record of the review's first version",
-            "note": "Predecessor preprint of the review; the author "
-            "names are given as they appear on arXiv.",
+            "note": "Predecessor preprint of the review, by the same people as "
+            "the review: arXiv lists some names family name first, so they "
+            "are linked to the review's authors as the review writes them.",
+            "authors_as_given": ", ".join(pre["authors"]),
         },
         "labels": [],
         "datasets": [],
         "cites": [],
     }
+
+
+def same_people(names: list[str], known: list[str]) -> list[str]:
+    """Each name as `known` writes it when it is one of them with its first
+    word moved to the end ("Jabeen Summaira" is "Summaira Jabeen"), else as
+    given."""
+    same = []
+    for name in names:
+        words = name.split()
+        turned = " ".join(words[1:] + words[:1])
+        same.append(turned if turned in known and name not in known else name)
+    return same
 
 
 def find_same_work(entries: list[dict], seed: dict) -> dict | None:

@@ -125,6 +125,13 @@ def test_the_review_itself_is_loaded_with_its_identifiers():
     assert review.references.filter(survey_inclusion="verified").count() == (
         Paper.objects.filter(survey_inclusion="verified").count()
     )
+    # Its predecessor preprint is by the same people, though arXiv lists some
+    # of them family name first: one author page each, not two.
+    predecessor = Paper.objects.get(arxiv_id="2105.11087")
+    people = set(review.authorships.values_list("author", flat=True))
+    theirs = list(predecessor.authorships.values_list("author", flat=True))
+    assert len(theirs) == 5 and set(theirs) <= people
+    assert "Jabeen Summaira" in predecessor.provenance["authors_as_given"]
 
 
 @pytest.mark.parametrize(
