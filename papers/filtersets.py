@@ -7,6 +7,8 @@ parameter are alternatives (OR) and different parameters must all hold (AND).
 papers that have any label of that provenance).
 """
 
+import re
+
 import django_filters
 from django import forms
 from django.db.models import Func, IntegerField, Q, QuerySet
@@ -214,7 +216,8 @@ class PaperFilterSet(django_filters.FilterSet):
     author = django_filters.CharFilter(
         method="filter_author",
         max_length=200,
-        help_text="Author id, or words that all occur in one author's name.",
+        help_text="Author id, or words that are all whole words of one author's "
+        "name (an initial may end in a full stop).",
     )
     q = django_filters.CharFilter(
         method="filter_text",
@@ -340,11 +343,17 @@ class PaperFilterSet(django_filters.FilterSet):
             authorships = Authorship.objects.filter(author_id=int(value))
         else:
             match = Q()
-            for word in value.split()[:8]:
+            for word in [w.strip(".") for w in value.split()[:8]]:
+                if not word:
+                    continue
+                # A whole word of a name part: "Li" is not "Liu" or "Lingjun".
+                # The pattern reads the same to PostgreSQL and to Python's re
+                # (SQLite's REGEXP in Django).
+                whole = rf"(^|[ .'-]){re.escape(word)}($|[ .'-])"
                 match &= (
-                    Q(author__family__icontains=word)
-                    | Q(author__given__icontains=word)
-                    | Q(author__von__icontains=word)
+                    Q(author__family__iregex=whole)
+                    | Q(author__given__iregex=whole)
+                    | Q(author__von__iregex=whole)
                 )
             authorships = Authorship.objects.filter(match)
         return queryset.filter(pk__in=authorships.values("paper_id"))

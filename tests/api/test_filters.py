@@ -1,10 +1,13 @@
 """Querying papers: taxonomy filters with descendants, AND/OR rules, the other
 filters, free text, ordering, facets and 400s for bad parameters."""
 
+import re
+from urllib.parse import urlencode
+
 import pytest
 from django.db.models import Q
 
-from papers.models import Label, Paper
+from papers.models import Authorship, Label, Paper
 from taxonomy.models import Node
 from tests.api.conftest import all_results, error_of
 
@@ -255,3 +258,30 @@ def test_author_name_matching_uses_the_trigram_index(postgres_only):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "papers_author_family_trgm" in plan, plan
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("words", ["Li", "li", "Xi Li", "Bengio", "Oriol Vinyals."])
+def test_author_words_match_whole_words_of_one_authors_name(anon, words):
+    wanted = {w.strip(".").lower() for w in words.split()}
+    expected = set()
+    for authorship in Authorship.objects.select_related("author", "paper"):
+        author, paper = authorship.author, authorship.paper
+        parts = f"{author.given} {author.von} {author.family}".lower()
+        if paper.status == "published" and wanted <= set(re.split(r"[ .'-]", parts)):
+            expected.add(paper.citation_key)
+    assert expected, "each example names someone in the survey"
+    found = {
+        row["citation_key"]
+        for row in all_results(anon, f"{PAPERS}?{urlencode({'author': words})}")
+    }
+    assert found == expected
+
+
+@pytest.mark.django_db
+def test_a_short_name_is_not_found_inside_longer_ones(anon):
+    found = {row["citation_key"] for row in all_results(anon, f"{PAPERS}?author=Li")}
+    inside = Paper.objects.published().filter(
+        authorships__author__family__icontains="li"
+    )
+    assert 0 < len(found) < inside.distinct().count()
