@@ -1,7 +1,8 @@
 // Live filtering of the paper list: on any change, fetch the same URL with the
 // X-Atlas-Partial header and swap the results region; the address bar keeps
-// the permalink of the exact query (history.replaceState). Without this
-// script the form submits normally.
+// the permalink of the exact query. Each choice (a box, a link, a submit) is a
+// step of the browser's history, so Back undoes it; typing only replaces the
+// step it is in. Without this script the form submits normally.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-live-filter]");
@@ -30,13 +31,13 @@
     };
   }
 
-  function restoreFocus(key) {
+  function restoreFocus(key, keepTyped) {
     if (!key) return;
     var element = document.getElementById(key.id);
     if (!element) return;
     // Keep what was typed while the request was under way (the debounce
-    // timer still pending will ask again with it).
-    if (typeof key.value === "string" && element.value !== key.value) {
+    // timer still pending will ask again with it); not when going back.
+    if (keepTyped && typeof key.value === "string" && element.value !== key.value) {
       element.value = key.value;
     }
     element.focus();
@@ -57,7 +58,9 @@
     });
   }
 
-  function refresh(url) {
+  // record: "push" a new history step, "replace" the current one, or "none"
+  // (going back or forward: the step is already there).
+  function refresh(url, record) {
     if (pending) pending.abort();
     pending = new AbortController();
     region.setAttribute("aria-busy", "true");
@@ -71,8 +74,10 @@
         var open = openState();
         region.innerHTML = html;
         restoreOpen(open);
-        restoreFocus(key);
-        history.replaceState(null, "", url);
+        restoreFocus(key, record !== "none");
+        var here = window.location.pathname + window.location.search;
+        if (record === "push" && url !== here) history.pushState(null, "", url);
+        else if (record !== "none") history.replaceState(null, "", url);
         region.removeAttribute("aria-busy");
         region.dispatchEvent(new CustomEvent("atlas:results", { bubbles: true }));
       })
@@ -83,24 +88,37 @@
       });
   }
 
-  function update() {
+  function update(record) {
     var query = queryOf(form);
-    refresh(form.getAttribute("action") + (query ? "?" + query : ""));
+    refresh(form.getAttribute("action") + (query ? "?" + query : ""), record);
   }
+
+  // Typing makes one history step: its first update pushes, the rest replace.
+  var typing = false;
 
   form.addEventListener("change", function (event) {
     if (event.target.hasAttribute("data-debounce")) return;
-    update();
+    typing = false;
+    update("push");
   });
   form.addEventListener("input", function (event) {
     if (!event.target.hasAttribute("data-debounce")) return;
     clearTimeout(timer);
-    timer = setTimeout(update, 350);
+    timer = setTimeout(function () {
+      update(typing ? "replace" : "push");
+      typing = true;
+    }, 350);
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     clearTimeout(timer);
-    update();
+    typing = false;
+    update("push");
+  });
+  window.addEventListener("popstate", function () {
+    clearTimeout(timer);
+    typing = false;
+    refresh(window.location.pathname + window.location.search, "none");
   });
   // Links inside the region (pages, removing a filter) load in place too.
   region.addEventListener("click", function (event) {
@@ -111,6 +129,7 @@
     if (url.pathname !== new URL(form.action, window.location.href).pathname) return;
     if (link.hasAttribute("data-permalink")) return;
     event.preventDefault();
-    refresh(url.pathname + url.search);
+    typing = false;
+    refresh(url.pathname + url.search, "push");
   });
 })();

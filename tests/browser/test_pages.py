@@ -187,3 +187,31 @@ def test_curator_imports_a_bib_file_with_one_duplicate(
     page.click("a.paper-title:has-text('Gesture and Gaze Fusion')")
     assert "Gesture and Gaze Fusion" in page.locator("h1").inner_text()
     assert "Ngozi Okafor" in page.locator(".authors").inner_text()
+
+
+def test_back_and_forward_step_through_the_choices(live_server, survey, page):
+    page.goto(f"{live_server.url}/papers/")
+    page.check('input[name="modality"][value="image"]')
+    wait_for_count(page, expected({"modality": ["image"]}))
+    page.click("details.facet summary:text('Method family')")
+    page.check(f'input[name="method"][value="{METHOD}"]')
+    both = {"modality": ["image"], "method": [METHOD]}
+    wait_for_count(page, expected(both))
+    page.fill("#f-q", "attention")
+    wait_for_count(page, expected({**both, "q": "attention"}))
+    page.fill("#f-q", "attention fusion")
+    wait_for_count(page, expected({**both, "q": "attention fusion"}))
+
+    page.go_back()  # the whole search was one step
+    wait_for_count(page, expected(both))
+    assert page.url.endswith(f"/papers/?modality=image&method={METHOD}")
+    assert page.locator("#f-q").input_value() == ""
+    page.go_back()
+    wait_for_count(page, expected({"modality": ["image"]}))
+    assert not page.locator(f'input[name="method"][value="{METHOD}"]').is_checked()
+    page.go_back()
+    wait_for_count(page, expected({}))
+    assert page.url.endswith("/papers/")
+    page.go_forward()
+    wait_for_count(page, expected({"modality": ["image"]}))
+    assert page.locator('input[name="modality"][value="image"]').is_checked()
