@@ -15,10 +15,13 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-# Run the app on the embedded SQLite database with the survey loaded.
+# Run the app on the embedded SQLite database with the survey loaded and the
+# literature map's PageRank and clusters computed (again only when papers or
+# citations changed since the last build).
 serve: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_survey
+	DJANGO_DEBUG=1 $(BIN)/python manage.py build_map --if-stale
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Run the whole suite; DATABASE_URL=postgres://... selects PostgreSQL.

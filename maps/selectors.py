@@ -3,17 +3,21 @@ filtered set, cached metrics, and the statistics pages.
 
 For other pages: `similar_papers(paper)` and `paper_standing(paper)` feed
 templates/maps/_similar.html on the paper page; `top_papers_for_node(node)`
-feeds templates/maps/_top_papers.html on a node page; `coverage_matrix(...)`
-gives the modality x application gap matrix.
+feeds templates/maps/_top_papers.html on a node page (with the order it is
+really in); `coverage_matrix(...)` gives the modality x application gap matrix.
 """
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
 
 from django.core.cache import cache
-from django.db.models import F, FloatField, QuerySet, Value
+from django.db.models import F, FloatField, Q, QuerySet, Value
 from django.urls import reverse
 
+from history.models import Action, Change
 from maps.corpus import (
     SET_MEMBER_LINKS,
     label_index,
@@ -228,9 +232,60 @@ def paper_standing(paper: Paper) -> Standing | None:
     return Standing(text, community, rank, metric.pagerank, central)
 
 
-def top_papers_for_node(node: Node, limit: int = 10) -> list[Paper]:
+def graph_changed_since(moment: datetime) -> bool:
+    """Whether the change log has a write after `moment` that PageRank computed
+    then leaves out: a citation added or removed, a paper added, imported,
+    deleted, published or withdrawn, or a survey (re)load."""
+    paper_set = Q(target_type="papers.paper") & (
+        Q(action__in=[Action.CREATE, Action.DELETE]) | Q(changes__has_key="status")
+    )
+    graph = (
+        Q(target_type="papers.citation")
+        | paper_set
+        | Q(action__in=[Action.IMPORT, Action.LOAD])
+    )
+    return Change.objects.filter(graph, at__gt=moment).exists()
+
+
+def map_is_current() -> bool:
+    """Whether the last map build covers every published paper and no write
+    to the citation graph came after it (what `build_map --if-stale` asks)."""
+    build = latest_build()
+    if build is None:
+        return False
+    if Paper.objects.published().filter(metric__isnull=True).exists():
+        return False
+    return not graph_changed_since(build.computed_at)
+
+
+#: How a list of top papers is ordered: by PageRank; by PageRank, then the
+#: papers the last map build did not rank, newest first; newest first only.
+TopOrder = Literal["pagerank", "pagerank-then-newest", "newest"]
+
+
+@dataclass(frozen=True)
+class TopPapers(Sequence):
+    """The most important papers under a node, and the order they are really in.
+
+    `computed_at` is when the PageRank used was computed (None if it never
+    was); `changed_since` says papers or citations changed after that.
+    """
+
+    papers: list[Paper]
+    order: TopOrder
+    computed_at: datetime | None = None
+    changed_since: bool = False
+
+    def __getitem__(self, index):
+        return self.papers[index]
+
+    def __len__(self) -> int:
+        return len(self.papers)
+
+
+def top_papers_for_node(node: Node, limit: int = 10) -> TopPapers:
     """The most important papers under a node: highest PageRank first (ties
-    newest first), then papers the last map build did not rank.
+    newest first), then papers the last map build did not rank, newest first.
 
     The ranked ones are read along the PageRank index, stopping at `limit`,
     instead of sorting every paper under a broad node.
@@ -239,13 +294,23 @@ def top_papers_for_node(node: Node, limit: int = 10) -> list[Paper]:
     under = paper_list().filter(pk__in=labelled.values("paper_id"))
     top = list(
         under.filter(metric__isnull=False)
-        .annotate(pagerank=F("metric__pagerank"))
+        .annotate(pagerank=F("metric__pagerank"), computed_at=F("metric__computed_at"))
         .order_by("-pagerank", "-year", "pk")[:limit]
     )
-    if len(top) < limit:
+    ranked = len(top)
+    if ranked < limit:
         top += (
             under.filter(metric__isnull=True)
             .annotate(pagerank=Value(None, output_field=FloatField()))
-            .order_by("-year", "pk")[: limit - len(top)]
+            .order_by("-year", "pk")[: limit - ranked]
         )
-    return top
+    if not ranked:
+        build = latest_build() if top else None
+        return TopPapers(top, "newest", build.computed_at if build else None)
+    computed_at = top[0].computed_at
+    return TopPapers(
+        top,
+        "pagerank" if ranked == len(top) else "pagerank-then-newest",
+        computed_at,
+        graph_changed_since(computed_at),
+    )

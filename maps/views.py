@@ -4,7 +4,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from maps import selectors
+from maps import map_filters, selectors
 from maps.charts import stacked_bars
 from maps.drawing import COLOUR_MODES, draw, list_markup, svg_markup
 from maps.stats import TREND_KINDS, root_names
@@ -97,6 +97,8 @@ class SetMapView(OneGenerationMixin, TemplateView):
             )
         return super().get_context_data(
             filterset=self.filterset,
+            active=map_filters.active_filters(self.filterset, self.request.GET),
+            carried=map_filters.carried_parameters(self.request.GET),
             figure=figure,
             total=total,
             limit=selectors.SET_MAP_LIMIT,

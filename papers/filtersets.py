@@ -102,6 +102,29 @@ class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
         super().__init__(to_field_name="slug", **kwargs)
 
 
+class NodeChoices:
+    """The nodes of one kind as a select's (slug, name) options, in tree order
+    with children indented under their parent; read when the select renders."""
+
+    def __init__(self, kind: str, taxonomy) -> None:
+        self.kind, self.taxonomy = kind, taxonomy
+
+    def __iter__(self):
+        taxonomy = self.taxonomy()
+        roots = [
+            pk
+            for pk, node in taxonomy.nodes.items()
+            if node.kind == self.kind and node.parent_id is None
+        ]
+        stack = [(pk, 0) for pk in reversed(roots)]
+        while stack:
+            pk, depth = stack.pop()
+            node = taxonomy.nodes[pk]
+            yield node.slug, "\u2003" * depth + node.name  # em spaces indent
+            children = [c for c in taxonomy.children.get(pk, ()) if c in taxonomy.nodes]
+            stack += [(child, depth + 1) for child in reversed(children)]
+
+
 class NodeSlugsField(forms.Field):
     """Node slugs of one kind, looked up in the taxonomy map; unknown ones are
     invalid. Cleans to the nodes."""
@@ -111,6 +134,7 @@ class NodeSlugsField(forms.Field):
     def __init__(self, *, kind: str, taxonomy, **kwargs):
         self.kind, self.taxonomy = kind, taxonomy
         super().__init__(**kwargs)
+        self.widget.choices = NodeChoices(kind, taxonomy)
 
     def clean(self, value) -> list[Node]:
         slugs = [str(slug) for slug in value or []]
