@@ -13,6 +13,7 @@ import django_filters
 from django import forms
 from django.db.models import Func, IntegerField, Q, QuerySet
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.utils.choices import BaseChoiceIterator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -102,9 +103,10 @@ class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
         super().__init__(to_field_name="slug", **kwargs)
 
 
-class NodeChoices:
+class NodeChoices(BaseChoiceIterator):
     """The nodes of one kind as a select's (slug, name) options, in tree order
-    with children indented under their parent; read when the select renders."""
+    with children indented under their parent; read when the select renders
+    (a BaseChoiceIterator, which Django leaves unread until then)."""
 
     def __init__(self, kind: str, taxonomy) -> None:
         self.kind, self.taxonomy = kind, taxonomy
