@@ -219,7 +219,10 @@ def build_papers(papers: list[dict], seeds: list[dict], taxonomy: dict) -> dict:
     Seed papers that are the same work as a survey paper (same DOI, arXiv id or
     title) are merged into it rather than added twice.
     """
-    entries = [survey_paper_entry(p) for p in papers]
+    node_provenance = {
+        (node["kind"], node["slug"]): node["provenance"] for node in taxonomy["nodes"]
+    }
+    entries = [survey_paper_entry(p, node_provenance) for p in papers]
     review_seed = next(s for s in seeds if s["role"] == "review")
     entries.append(review_entry(review_seed, taxonomy["survey"], entries))
     entries.append(predecessor_entry(taxonomy["survey"]))
@@ -259,21 +262,24 @@ def inclusion_of(in_survey: str) -> str:
     return "not_verified"
 
 
-def survey_paper_entry(paper: dict) -> dict:
-    """A paper of papers.json; labels are the review's only where its table lists it."""
+def survey_paper_entry(paper: dict, node_provenance: dict) -> dict:
+    """A paper of papers.json; labels are the review's only where its table
+    lists the paper and the node itself is stated by the review."""
     inclusion = inclusion_of(paper["in_survey"])
-    listed_in_table = paper["in_survey"].startswith("verified-table3")
-    stated = "survey" if listed_in_table else "inferred"
-    table_row = paper["in_survey"].removeprefix("verified-table3").strip(" ()")
+    row = table_row(paper["in_survey"])
     evidence = (
-        f"Review's comparison table: {table_row}"
-        if listed_in_table
+        f"Review's comparison table: {row}"
+        if row is not None
         else "Assigned from the paper's content; not checked against the review's text."
     )
     labels = []
     if paper["category"]:
-        labels.append(label("application", paper["category"], stated, evidence))
-    labels += [label("method", slug, stated, evidence) for slug in paper["methods"]]
+        labels.append(("application", paper["category"]))
+    labels += [("method", slug) for slug in paper["methods"]]
+    labels = [
+        table_label(kind, slug, evidence, row is not None, node_provenance)
+        for kind, slug in labels
+    ]
     labels += [
         label("modality", slug, "inferred", "Modalities the paper's model consumes.")
         for slug in paper["modalities"]
@@ -303,6 +309,33 @@ def survey_paper_entry(paper: dict) -> dict:
         "datasets": paper["datasets"],
         "cites": paper["cites"],
     }
+
+
+def table_row(in_survey: str) -> str | None:
+    """The review's table row naming the paper ("verified-table3 (X. He et al.
+    2019, EDID)"), with what else shows it is cited; None when no row does."""
+    found = re.fullmatch(r"verified-table3 \(([^)]*)\)\s*(.*)", in_survey)
+    if found is None:
+        return None
+    row, rest = found.group(1), found.group(2).removeprefix("and ").strip()
+    return f"{row}; also {rest}" if rest else row
+
+
+def table_label(
+    kind: str, slug: str, evidence: str, in_table: bool, node_provenance: dict
+) -> dict:
+    """A label of a paper the review's table lists is stated by the review
+    only when its node is too: a table row under a family the review does not
+    name (one filled in from the field's knowledge) does not state it."""
+    if not in_table:
+        return label(kind, slug, "inferred", evidence)
+    if node_provenance.get((kind, slug)) != "survey":
+        evidence += (
+            f"; the review does not name this {kind} node itself, so the label is "
+            "inferred"
+        )
+        return label(kind, slug, "inferred", evidence)
+    return label(kind, slug, "survey", evidence)
 
 
 def label(

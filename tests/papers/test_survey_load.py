@@ -98,6 +98,13 @@ def test_inferred_items_are_never_marked_as_stated_by_the_review():
     )
     assert unverified_paper_labels.exists()
     assert not unverified_paper_labels.filter(provenance=Provenance.SURVEY).exists()
+    # A paper the review's table lists is not stated to be under a family the
+    # review does not name.
+    stated = Label.objects.filter(provenance=Provenance.SURVEY)
+    assert stated.exists()
+    assert not stated.exclude(node__provenance=Provenance.SURVEY).exists()
+    wei = Label.objects.get(node=gan, evidence__contains="Wei et al.")
+    assert wei.provenance == Provenance.INFERRED
 
 
 @pytest.mark.django_db
