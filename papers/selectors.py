@@ -68,8 +68,12 @@ def paper_detail(*, key: str) -> Paper:
 
 
 def _citations_counted(by: str) -> Subquery:
+    other = "cited" if by == "citing" else "citing"
     rows = (
         Citation.objects.filter(**{by: OuterRef("pk")})
+        # As the lists of references and citers show them: published papers
+        # only (the few others are excluded by id, no join to every paper).
+        .exclude(**{f"{other}__in": Paper.objects.unpublished().values("pk")})
         .order_by()
         .values(by)
         .annotate(n=Count("pk"))
@@ -80,7 +84,8 @@ def _citations_counted(by: str) -> Subquery:
 
 def citation_counts() -> dict[str, Expression]:
     """reference_count and cited_by_count of a paper, each one indexed count
-    (joining both citation lists to one row multiplies them before counting)."""
+    (joining both citation lists to one row multiplies them before counting),
+    of published papers only, as paper_references and paper_citers list."""
     return {
         "reference_count": _citations_counted("citing"),
         "cited_by_count": _citations_counted("cited"),

@@ -17,7 +17,7 @@ from django.db.models import Count, Func, Prefetch, Q, QuerySet, Value
 from history.models import Change
 from papers.bibtex import normalise_arxiv_id, normalise_doi, normalise_title
 from papers.models import CitationKeyAlias, Label, Paper, Result, Venue
-from papers.selectors import paper_list, paper_list_all
+from papers.selectors import citation_counts, paper_list, paper_list_all
 from taxonomy.models import Dataset, Kind, Metric, Node, Provenance
 
 #: How alike two normalised titles must be to call them possible duplicates.
@@ -197,10 +197,7 @@ def paper_page(*, key: str, include_drafts: bool) -> Paper:
                 queryset=Result.objects.select_related("dataset", "metric"),
             ),
         )
-        .annotate(
-            reference_count=Count("citations_out", distinct=True),
-            cited_by_count=Count("citations_in", distinct=True),
-        )
+        .annotate(**citation_counts())
         .get(citation_key=key)
     )
 

@@ -167,6 +167,20 @@ def test_draft_papers_are_hidden_from_anonymous_readers(anon, curator):
 
 
 @pytest.mark.django_db
+def test_citations_of_drafts_are_not_counted_where_their_lists_hide_them(
+    anon, client
+):
+    paper = Paper.objects.get(citation_key="vinyals2015show")
+    cited_by = paper.citations_in.count()
+    citer = paper.citations_in.first().citing
+    Paper.objects.filter(pk=citer.pk).update(status="draft")
+    body = anon.get("/api/v1/papers/vinyals2015show/").json()
+    assert body["cited_by_count"] == cited_by - 1
+    html = client.get("/papers/vinyals2015show/").content.decode()
+    assert f'Cited by, in the atlas <span class="count">{cited_by - 1}</span>' in html
+
+
+@pytest.mark.django_db
 def test_nodes_filter_by_kind_and_parent(anon):
     body = anon.get("/api/v1/nodes/", {"kind": "modality", "page_size": 200}).json()
     assert body["count"] == Node.objects.filter(kind=Kind.MODALITY).count()
