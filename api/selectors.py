@@ -1,7 +1,15 @@
 """Reads behind the API's endpoints (the prefetching they need lives here)."""
 
 from django.db import connections, router
-from django.db.models import Count, Model, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    Model,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 
 from papers.models import (
@@ -133,16 +141,31 @@ def published_paper_count(links: type[Model], owner: str, status: str) -> Coales
     return Coalesce(Subquery(counted.values("count")), 0)
 
 
-def author_list() -> QuerySet[Author]:
-    return Author.objects.annotate(
+def author_list(*, include_drafts: bool = False) -> QuerySet[Author]:
+    """Authors with their published papers counted; for the public, only those
+    with one (a draft's new author, or one whose papers were all deleted, is
+    not in the atlas yet)."""
+    authors = Author.objects.annotate(
         paper_count=published_paper_count(Authorship, "author", "paper__status")
     )
+    if include_drafts:
+        return authors
+    published = Authorship.objects.filter(
+        author=OuterRef("pk"), paper__status=Status.PUBLISHED
+    )
+    return authors.filter(Exists(published))
 
 
-def venue_list() -> QuerySet[Venue]:
-    return Venue.objects.annotate(
+def venue_list(*, include_drafts: bool = False) -> QuerySet[Venue]:
+    """Venues with their published papers counted; for the public, only those
+    with one."""
+    venues = Venue.objects.annotate(
         paper_count=published_paper_count(Paper, "venue", "status")
     )
+    if include_drafts:
+        return venues
+    published = Paper.objects.filter(venue=OuterRef("pk"), status=Status.PUBLISHED)
+    return venues.filter(Exists(published))
 
 
 def node_list() -> QuerySet[Node]:

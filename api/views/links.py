@@ -62,7 +62,7 @@ class AuthorViewSet(ReadOnlyListViewSet):
     filterset_class = AuthorFilterSet
 
     def get_queryset(self):
-        return author_list()
+        return author_list(include_drafts=self.sees_drafts())
 
     def keyset_ordering(self):
         return (("family", False), ("given", False), ("id", False))
@@ -75,7 +75,7 @@ class VenueViewSet(ReadOnlyListViewSet):
     filterset_class = VenueFilterSet
 
     def get_queryset(self):
-        return venue_list()
+        return venue_list(include_drafts=self.sees_drafts())
 
     def keyset_ordering(self):
         return (("name", False), ("id", False))

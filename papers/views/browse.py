@@ -1,6 +1,7 @@
 """Pages for reading: the overview, the paper list, a paper and an author."""
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -132,7 +133,15 @@ class AuthorView(DetailView):
     context_object_name = "author"
 
     def get_object(self, queryset=None) -> Author:
-        return get_object_or_404(Author, pk=self.kwargs["pk"])
+        # Someone with no published paper (a draft's new author) is not in the
+        # atlas yet, except to curators.
+        authors = Author.objects.all()
+        if not is_curator(self.request.user):
+            published = Paper.objects.published().filter(
+                authorships__author=OuterRef("pk")
+            )
+            authors = authors.filter(Exists(published))
+        return get_object_or_404(authors, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         browse = listing.browse(

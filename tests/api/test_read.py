@@ -10,7 +10,6 @@ from papers.models import (
     CitationKeyAlias,
     Label,
     Paper,
-    Venue,
 )
 from taxonomy.models import Dataset, Kind, Node
 from tests.api.conftest import error_of
@@ -167,9 +166,7 @@ def test_draft_papers_are_hidden_from_anonymous_readers(anon, curator):
 
 
 @pytest.mark.django_db
-def test_citations_of_drafts_are_not_counted_where_their_lists_hide_them(
-    anon, client
-):
+def test_citations_of_drafts_are_not_counted_where_their_lists_hide_them(anon, client):
     paper = Paper.objects.get(citation_key="vinyals2015show")
     cited_by = paper.citations_in.count()
     citer = paper.citations_in.first().citing
@@ -246,25 +243,30 @@ def _all_pages(client, path: str) -> list[dict]:
 
 
 @pytest.mark.django_db
-def test_author_and_venue_lists_count_each_ones_published_papers(anon):
+def test_author_and_venue_lists_count_each_ones_published_papers(anon, curator):
     draft = Paper.objects.exclude(venue=None).exclude(authorships=None).first()
     Paper.objects.filter(pk=draft.pk).update(status="draft")
-    Author.objects.create(family="Nopapers", given="Ada")
+    nobody = Author.objects.create(family="Nopapers", given="Ada")
     published = Paper.objects.filter(status="published")
     authors = _all_pages(anon, "/api/v1/authors/?page_size=200")
     venues = _all_pages(anon, "/api/v1/venues/?page_size=200")
-    assert len(authors) == Author.objects.count()
-    assert len(venues) == Venue.objects.count()
+    # The public lists hold those with a published paper, each counted.
+    assert {a["id"] for a in authors} == set(
+        published.values_list("authorships__author_id", flat=True)
+    )
+    assert {v["id"] for v in venues} == set(
+        published.exclude(venue=None).values_list("venue_id", flat=True)
+    )
     for author in authors:
         wanted = published.filter(authorships__author_id=author["id"]).count()
         assert author["paper_count"] == wanted, author["name"]
     for venue in venues:
         assert venue["paper_count"] == published.filter(venue_id=venue["id"]).count()
-    assert {a["name"]: a["paper_count"] for a in authors}["Ada Nopapers"] == 0
-    drafted = {a["id"] for a in authors} & set(
-        draft.authorships.values_list("author_id", flat=True)
-    )
-    assert drafted  # the draft's authors are listed, their counts without it
+    assert anon.get(f"/api/v1/authors/{nobody.pk}/").status_code == 404
+    # Curators see everyone, with the same published counts.
+    every = _all_pages(curator, "/api/v1/authors/?page_size=200")
+    assert len(every) == Author.objects.count()
+    assert {a["name"]: a["paper_count"] for a in every}["Ada Nopapers"] == 0
 
 
 def test_the_dataset_list_counts_each_ones_published_papers(anon):

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.http import QueryDict
+from django.test import Client
 
 from papers.filtersets import PaperFilterSet
 from papers.models import Author, CitationKeyAlias, Paper, Status
@@ -202,3 +203,11 @@ def test_former_citation_key_redirects_permanently(client, survey):
     response = client.get("/papers/vinyals2014show/")
     assert response.status_code == 301
     assert response["Location"] == "/papers/vinyals2015show/"
+
+
+def test_an_author_without_published_papers_has_no_public_page(
+    curator_client, survey
+):
+    nobody = Author.objects.create(family="Nopapers", given="Ada")
+    assert Client().get(nobody.get_absolute_url()).status_code == 404
+    assert curator_client.get(nobody.get_absolute_url()).status_code == 200
