@@ -225,11 +225,30 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 LOGIN_URL = "/accounts/login/"
-# Failed log-ins allowed per username and client address within the window
-# (seconds); more are refused until the window ends (config/login_throttle.py).
+# Failed log-ins allowed per username and client address within the last
+# ATLAS_LOGIN_WINDOW seconds; more are refused until the oldest of them is older
+# than that (config/login_throttle.py).
 ATLAS_LOGIN_FAILURES = int(os.environ.get("ATLAS_LOGIN_FAILURES", "5"))
 ATLAS_LOGIN_WINDOW = int(os.environ.get("ATLAS_LOGIN_WINDOW", "900"))
 LOGIN_REDIRECT_URL = "/"
+# Where logging out leads when the form names no safe page of this site; without
+# it Django answers with the log-out address itself, which takes no GET.
+LOGOUT_REDIRECT_URL = "/"
+
+# Mail serves password reset only. Without a mail server the reset pages would
+# accept an address, fail to send and pretend otherwise, so they answer 404 and
+# an admin sets passwords instead (README, Security).
+EMAIL_HOST = os.environ.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+# On when EMAIL_HOST is set; ATLAS_PASSWORD_RESET=1 also trusts a server on
+# localhost, =0 turns reset off whatever the mail settings.
+ATLAS_PASSWORD_RESET = env_flag(
+    "ATLAS_PASSWORD_RESET", default=bool(os.environ.get("EMAIL_HOST"))
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.AtlasAutoSchema",

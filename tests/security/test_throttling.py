@@ -1,7 +1,6 @@
 """Throttles that a client cannot dodge by making up X-Forwarded-For, and
 failed log-ins throttled per username and address without locking others out."""
 
-import time
 from types import SimpleNamespace
 
 import pytest
@@ -89,13 +88,17 @@ def test_behind_a_proxy_different_clients_have_their_own_counters(
 
 
 @pytest.fixture
-def login_users(survey, settings, monkeypatch):
+def clock(monkeypatch):
+    """The log-in throttle's time, which a test moves by setting clock.now."""
+    # A multiple of 900 and of 20: a window edge of the former fixed windows.
+    state = SimpleNamespace(now=1_800_000_000.0)
+    monkeypatch.setattr(login_throttle, "clock", lambda: state.now)
+    return state
+
+
+@pytest.fixture
+def login_users(survey, settings, clock):
     settings.ATLAS_LOGIN_FAILURES = 3
-    # Mid-window, so that a test's attempts never straddle two windows.
-    middle = (time.time() // settings.ATLAS_LOGIN_WINDOW + 0.5) * (
-        settings.ATLAS_LOGIN_WINDOW
-    )
-    monkeypatch.setattr(login_throttle, "time", SimpleNamespace(time=lambda: middle))
     User.objects.create_user("lou", password="right-pass-123")
     User.objects.create_user("max", password="other-pass-123")
 
@@ -146,3 +149,64 @@ def test_admin_log_in_is_throttled_too(client, login_users):
     refused = log_in(client, "boss", "boss-pass-123", path=path)
     assert "Too many failed log-in attempts" in refused.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_failures_on_both_sides_of_a_former_window_edge_all_count(
+    client, login_users, settings, clock
+):
+    """Ten guesses in 4.5 s around a multiple of the window: the first three
+    are judged, the rest refused, as with any other 4.5 s."""
+    settings.ATLAS_LOGIN_WINDOW = 20
+    statuses = []
+    for tenth in range(-20, 25, 5):
+        clock.now = 1_800_000_000.0 + tenth / 10
+        statuses.append(log_in(client, "lou", "wrong").status_code)
+    assert statuses == [200, 200, 200] + [429] * 6
+
+
+def test_refusal_lasts_until_the_oldest_failure_leaves_the_window(
+    client, login_users, clock
+):
+    start = clock.now
+    for offset in (0, 100, 200):  # ATLAS_LOGIN_WINDOW is 900
+        clock.now = start + offset
+        assert log_in(client, "lou", "wrong").status_code == 200
+    clock.now = start + 300
+    refused = log_in(client, "lou", "right-pass-123")
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "600"
+    assert "Try again in 10 minutes." in refused.content.decode()
+    clock.now = start + 899.5
+    last_second = log_in(client, "lou", "right-pass-123")
+    assert last_second["Retry-After"] == "1"
+    assert "Try again in 1 minute." in last_second.content.decode()
+    # The first failure has left the window: one more guess, which fills it
+    # again until the failure at +100 leaves it.
+    clock.now = start + 900
+    assert log_in(client, "lou", "wrong").status_code == 200
+    clock.now = start + 901
+    again = log_in(client, "lou", "right-pass-123")
+    assert again.status_code == 429
+    assert again["Retry-After"] == "99"
+    clock.now = start + 1000
+    assert log_in(client, "lou", "right-pass-123").status_code == 302
+
+
+def test_refused_attempts_do_not_extend_the_refusal(client, login_users, clock):
+    start = clock.now
+    for _ in range(3):
+        log_in(client, "lou", "wrong")
+    for offset in (1, 450, 899):
+        clock.now = start + offset
+        assert log_in(client, "lou", "wrong").status_code == 429
+    clock.now = start + 900
+    assert log_in(client, "lou", "right-pass-123").status_code == 302
+
+
+def test_failures_recorded_at_the_same_moment_are_all_counted(clock, settings):
+    """Each failure has its own number, so none overwrites another."""
+    settings.ATLAS_LOGIN_FAILURES = 3
+    for _ in range(5):
+        login_throttle.record_failure("login-failures:same-moment", clock.now)
+    recent = login_throttle.recent_failures("login-failures:same-moment", clock.now)
+    assert recent == [clock.now] * 3
