@@ -196,6 +196,10 @@ def test_a_refused_query_keeps_the_other_chosen_filters_in_the_form(client, surv
     active = html.split('class="active-filters"')[1].split("</ul>")[0]
     for label in ("Modality", "Dataset", "Venue", "Label provenance", "Until"):
         assert f"{label}:" in active, label
+    # No link to an export, map or feed of a query that is refused.
+    tools = html.split('class="result-tools"')[1].split("</div>")[0]
+    assert "/api/v1/papers/" not in tools and "/map/" not in tools
+    assert "/feeds/" not in tools
 
 
 def test_an_unknown_value_is_left_out_of_the_form_but_can_be_removed(client, survey):
