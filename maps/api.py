@@ -16,7 +16,7 @@ from maps import selectors
 from maps.stats import TREND_KINDS
 from papers import graph as literature
 from papers.exports import attachment
-from papers.filtersets import PaperFilterSet
+from papers.filtersets import PaperFilterSet, repeatable_parameters
 from papers.models import Paper
 from taxonomy.models import Kind
 
@@ -87,6 +87,8 @@ class MapAPIView(APIView):
     """Unknown query parameters are a 400 naming them."""
 
     allowed_params: tuple[str, ...] = ()
+    #: Parameters that take several values; any other given twice is a 400.
+    repeatable_params: frozenset[str] = frozenset()
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -94,6 +96,17 @@ class MapAPIView(APIView):
         unknown = sorted(set(request.query_params) - allowed)
         if unknown:
             raise ValidationError(dict.fromkeys(unknown, ["Unknown query parameter."]))
+        repeated = sorted(
+            name
+            for name, values in request.query_params.lists()
+            if len(values) > 1 and name not in self.repeatable_params
+        )
+        if repeated:
+            raise ValidationError(
+                dict.fromkeys(
+                    repeated, ["Give this parameter once; it takes one value."]
+                )
+            )
 
     def paper(self, key: str, url_name: str):
         """The published paper, or a redirect to it when key is a former key."""
@@ -231,7 +244,7 @@ class PaperMapView(MapAPIView):
 
 
 FILTER_PARAMETERS = [
-    OpenApiParameter(name, str, many=name not in {"year_min", "year_max", "q"})
+    OpenApiParameter(name, str, many=name in repeatable_parameters(PaperFilterSet))
     for name in PaperFilterSet.base_filters
     if name != "ordering"
 ]
@@ -251,6 +264,7 @@ class SetMapView(MapAPIView):
     citations and similarities among them; downloadable for Gephi or Cytoscape."""
 
     allowed_params = (*(p.name for p in FILTER_PARAMETERS), "limit")
+    repeatable_params = frozenset(repeatable_parameters(PaperFilterSet))
     renderer_classes = [JSONRenderer, *GRAPH_RENDERERS]
 
     def get(self, request):

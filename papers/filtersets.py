@@ -154,7 +154,7 @@ class NodeSlugsField(forms.Field):
         return [known[(self.kind, slug)] for slug in slugs]
 
 
-@extend_schema_field(OpenApiTypes.STR)
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
 class NodeSlugFilter(django_filters.Filter):
     """Repeatable node slugs of one kind; unknown slugs are a validation error.
     Slugs are resolved with the filter set's taxonomy map (no query per slug)."""
@@ -394,3 +394,13 @@ class PaperFilterSet(django_filters.FilterSet):
     def filter_nothing(self, queryset, name, value):
         # Ordering is applied last, in filter_queryset.
         return queryset
+
+
+def repeatable_parameters(filterset_class) -> set[str]:
+    """The filters that take several values, each an alternative (documented
+    as arrays); every other parameter takes one."""
+    return {
+        name
+        for name, declared in filterset_class.base_filters.items()
+        if issubclass(declared.field_class.widget, forms.SelectMultiple)
+    }

@@ -5,6 +5,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
 from api.permissions import is_curator
+from papers.filtersets import repeatable_parameters
 
 #: The words a yes/no query parameter takes, exactly as the schema lists them.
 FLAG_WORDS = {"1": True, "true": True, "0": False, "false": False}
@@ -38,6 +39,17 @@ class StrictQueryMixin:
         unknown = sorted(set(request.query_params) - self.allowed_query_params())
         if unknown:
             raise ValidationError(dict.fromkeys(unknown, ["Unknown query parameter."]))
+        repeated = sorted(
+            name
+            for name, values in request.query_params.lists()
+            if len(values) > 1 and name not in self.repeatable_filters()
+        )
+        if repeated:
+            raise ValidationError(
+                dict.fromkeys(
+                    repeated, ["Give this parameter once; it takes one value."]
+                )
+            )
         empty = sorted(
             name
             for name in self.typed_filters()
@@ -47,6 +59,14 @@ class StrictQueryMixin:
             raise ValidationError(
                 dict.fromkeys(empty, ["Give a value, or leave the parameter out."])
             )
+
+    def repeatable_filters(self) -> set[str]:
+        """The list's filters that take several values; any other parameter
+        given twice is refused rather than read as its last value."""
+        filterset_class = getattr(self, "filterset_class", None)
+        if getattr(self, "action", None) != "list" or filterset_class is None:
+            return set()
+        return repeatable_parameters(filterset_class)
 
     def typed_filters(self) -> set[str]:
         """The list's filters documented as a number or one of a list. A form

@@ -285,3 +285,37 @@ def test_a_short_name_is_not_found_inside_longer_ones(anon):
         authorships__author__family__icontains="li"
     )
     assert 0 < len(found) < inside.distinct().count()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/api/v1/papers/?year_min=2015&year_min=2016", "year_min"),
+        ("/api/v1/papers/?q=a&q=b", "q"),
+        ("/api/v1/papers/?author=Li&author=Wu", "author"),
+        ("/api/v1/papers/vinyals2015show/similar?limit=5&limit=6", "limit"),
+        ("/api/v1/map?author=Li&author=Wu", "author"),
+    ],
+)
+def test_a_parameter_that_takes_one_value_given_twice_is_named(anon, url, name):
+    response = anon.get(url)
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {
+        name: ["Give this parameter once; it takes one value."]
+    }
+
+
+@pytest.mark.django_db
+def test_repeated_values_of_a_multi_value_filter_are_alternatives(anon):
+    both = anon.get(PAPERS, {"modality": ["image", "video"]})
+    assert both.status_code == 200
+    image = anon.get(PAPERS, {"modality": "image"}).json()["count"]
+    assert both.json()["count"] > image
+    schema = anon.get("/api/schema/?format=json").json()
+    documented = {
+        p["name"]: p["schema"]["type"]
+        for p in schema["paths"]["/api/v1/papers/"]["get"]["parameters"]
+    }
+    assert documented["modality"] == documented["dataset"] == "array"
+    assert documented["year_min"] == "integer" and documented["author"] == "string"
