@@ -12,6 +12,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.permissions import is_curator
 from maps import selectors
 from maps.stats import TREND_KINDS
 from papers import graph as literature
@@ -108,6 +109,19 @@ class MapAPIView(APIView):
                 )
             )
 
+    def _not_found_message(self, key: str) -> str:
+        # A curator may ask about a draft: say why it has no map (to anyone
+        # else a draft does not exist).
+        if (
+            is_curator(self.request.user)
+            and Paper.objects.filter(citation_key=key).exists()
+        ):
+            return (
+                "This paper is a draft: maps and similar papers cover published "
+                "papers only."
+            )
+        return "No paper with this citation key."
+
     def paper(self, key: str, url_name: str):
         """The published paper, or a redirect to it when key is a former key."""
         try:
@@ -115,7 +129,7 @@ class MapAPIView(APIView):
         except Paper.DoesNotExist as error:
             current = selectors.current_key(key)
             if current is None:
-                raise NotFound("No paper with this citation key.") from error
+                raise NotFound(self._not_found_message(key)) from error
             url = reverse(url_name, kwargs={"key": current})
             query = self.request.META.get("QUERY_STRING", "")
             return None, HttpResponsePermanentRedirect(

@@ -6,8 +6,10 @@ import json
 
 import networkx as nx
 import pytest
+from django.contrib.auth.models import Group, User
 from rest_framework.test import APIClient
 
+from api.permissions import CURATOR_GROUP
 from papers.models import CitationKeyAlias, Label, Paper
 
 
@@ -55,6 +57,21 @@ def test_unknown_paper_is_404_and_former_key_redirects(api):
     response = api.get("/api/v1/papers/vinyals-old/map?format=gexf")
     assert response.status_code == 301
     assert response["Location"] == "/api/v1/papers/vinyals2015show/map?format=gexf"
+
+
+def test_a_draft_has_no_map_and_only_a_curator_is_told_why(api):
+    Paper.objects.filter(citation_key="vinyals2015show").update(status="draft")
+    url = "/api/v1/papers/vinyals2015show/similar"
+    anonymous = api.get(url)
+    assert anonymous.status_code == 404
+    assert "No paper with this citation key" in anonymous.content.decode()
+    curator = User.objects.create_user("cora", password="x-pass-1")
+    curator.groups.add(Group.objects.get_or_create(name=CURATOR_GROUP)[0])
+    client = APIClient()
+    client.force_authenticate(curator)
+    told = client.get(url)
+    assert told.status_code == 404
+    assert "This paper is a draft" in told.content.decode()
 
 
 def test_paper_map_json_has_positions_and_typed_edges(api):
