@@ -332,6 +332,11 @@ class Paper(models.Model):
                 )
 
 
+#: The longest author list a paper may have, whichever way it comes in (large
+#: collaborations list a few thousand).
+MAX_AUTHORS = 3000
+
+
 class Authorship(models.Model):
     """The position of an author in a paper's author list."""
 

@@ -22,7 +22,7 @@ from api.serializers.fields import (
     OptionalURLField,
     no_null_characters,
 )
-from papers.models import Confidence, Paper, Status, SurveyInclusion
+from papers.models import MAX_AUTHORS, Confidence, Paper, Status, SurveyInclusion
 
 
 class PaperListSerializer(serializers.ModelSerializer):
@@ -277,7 +277,7 @@ class PaperWriteSerializer(JSONTypedInput, serializers.Serializer):
         source="provenance", required=False, validators=[no_null_characters]
     )
     authors = serializers.ListField(
-        child=AuthorNameField(), required=False, max_length=500
+        child=AuthorNameField(), required=False, max_length=MAX_AUTHORS
     )
     venue = serializers.CharField(
         max_length=300, required=False, allow_null=True, allow_blank=True

@@ -16,6 +16,7 @@ from history.models import Action
 from history.services import change_record, field_changes
 from papers.bibtex.identifiers import KEY_PATTERN, KEY_UNSAFE
 from papers.models import (
+    MAX_AUTHORS,
     Authorship,
     Citation,
     CitationKeyAlias,
@@ -152,6 +153,8 @@ def paper_authors_text_sync(*, paper: Paper) -> None:
 def _set_authors(*, actor: Any, paper: Paper, names: Any) -> None:
     if not isinstance(names, list | tuple):
         raise ValidationError({"authors": "Authors are a list."})
+    if len(names) > MAX_AUTHORS:
+        raise ValidationError({"authors": f"No more than {MAX_AUTHORS} authors."})
     authors = [
         author_get_or_create(actor=actor, name=person_name(name)) for name in names
     ]

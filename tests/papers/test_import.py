@@ -579,3 +579,24 @@ def test_the_migration_takes_label_keywords_out_of_papers_imported_before():
     migration.drop_label_keywords(apps, None)
     assert imported.get().extra == {"keywords": "fusion", "note": "n"}
     assert only_labels.get().extra == {"keywords": "application:no-such"}
+
+
+def test_a_long_author_list_is_kept_whole_and_the_same_list_can_be_sent_back(
+    settings,
+):
+    from papers.models import MAX_AUTHORS
+
+    names = " and ".join(f"Member{i}, Ann" for i in range(600))
+    entry = f"@article{{big2024, title = {{Big}}, year = 2024, author = {{{names}}}}}"
+    assert one(bibtex_import(data=entry, actor=None), "big2024").outcome == "created"
+    paper = Paper.objects.get(citation_key="big2024")
+    assert paper.authorships.count() == 600
+    back = [a.author.display_name for a in paper.authorships.order_by("position")]
+    paper_update(
+        actor=None, paper=paper, expected_version=paper.version, data={"authors": back}
+    )
+    assert paper.authorships.count() == 600
+    too_many = " and ".join(f"Member{i}, Ann" for i in range(MAX_AUTHORS + 1))
+    entry = f"@article{{huge2024, title = {{Huge}}, year = 2024, author = {{{too_many}}}}}"
+    report = bibtex_import(data=entry, actor=None, dry_run=True)
+    assert f"no more than {MAX_AUTHORS} are kept" in one(report, "huge2024").message

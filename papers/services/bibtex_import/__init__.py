@@ -41,7 +41,7 @@ from papers.bibtex import (
 )
 from papers.bibtex.matching import Decision, WorkIndex, plan_import
 from papers.bibtex.write import implied_protection
-from papers.models import Author, Paper, Status, Venue
+from papers.models import MAX_AUTHORS, Author, Paper, Status, Venue
 from papers.services.bibtex_import.lookup import UsedKeys, clean_key, database_works
 from papers.services.bibtex_import.search_documents import SearchDocuments
 from papers.services.bibtex_import.writing import (
@@ -345,6 +345,8 @@ def _explicit_protection(record: BibRecord) -> str:
 
 
 def _author_errors(record: BibRecord) -> list[str]:
+    if len(record.authors) > MAX_AUTHORS:
+        return [f"{len(record.authors)} authors: no more than {MAX_AUTHORS} are kept"]
     errors = []
     for position, name in enumerate(record.authors, start=1):
         if not name.family:
