@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from papers.models import Label, Paper
 from papers.selectors import published_paper_sets
 from taxonomy.cache import cached
-from taxonomy.models import Kind, Node
+from taxonomy.models import Kind, Node, Provenance
 
 TREND_KINDS = (Kind.APPLICATION, Kind.MODALITY, Kind.METHOD)
 
@@ -49,9 +49,9 @@ def coverage_matrix(
     row_kind: str, col_kind: str, papers_qs: QuerySet[Paper] | None = None
 ) -> dict:
     """Papers per (row root, column root): {"rows", "cols", "cells", "max"};
-    rows and cols are [{"slug", "name", "total"}], cells[i][j] a count, and an
-    empty cell is a gap in the literature. Over every published paper it is
-    kept for the current data generation."""
+    rows and cols are [{"slug", "name", "provenance", "total"}], cells[i][j] a
+    count, and an empty cell is a gap in the literature. Over every published
+    paper it is kept for the current data generation."""
     if row_kind not in Kind.values or col_kind not in Kind.values:
         raise ValueError("row_kind and col_kind must be taxonomy kinds")
     if papers_qs is None:
@@ -134,7 +134,13 @@ def _root_pair_counts(
 
 def _axis(roots: list[Node], totals: dict[int, int]) -> list[dict]:
     return [
-        {"slug": r.slug, "name": r.name, "total": totals.get(r.pk, 0)} for r in roots
+        {
+            "slug": r.slug,
+            "name": r.name,
+            "provenance": r.provenance,
+            "total": totals.get(r.pk, 0),
+        }
+        for r in roots
     ]
 
 
@@ -188,4 +194,11 @@ def _trend_table(kind: str, papers: QuerySet[Paper]) -> pd.DataFrame:
 
 
 def root_names(kind: str) -> dict[str, str]:
-    return {r.slug: r.name for r in _roots(kind)[0]}
+    """The roots' names for a chart, those the review does not state marked
+    ("Video description (inferred)")."""
+    return {
+        r.slug: r.name
+        if r.provenance == Provenance.SURVEY
+        else f"{r.name} ({r.provenance})"
+        for r in _roots(kind)[0]
+    }

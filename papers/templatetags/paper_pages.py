@@ -1,10 +1,13 @@
-"""Template helpers of the HTML pages: search-term highlighting and text tweaks."""
+"""Template helpers of the HTML pages: search-term highlighting, text tweaks
+and the wording of provenance marks."""
 
 import re
 
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from taxonomy.models import Provenance
 
 register = template.Library()
 
@@ -115,3 +118,27 @@ def year_bars(years, link_base: str = "") -> dict:
         "first": years[0][0] if years else None,
         "last": years[-1][0] if years else None,
     }
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", str(text or "")).strip().lower()
+
+
+@register.filter
+def provenance_note(detail: str, value: str) -> str:
+    """The provenance detail worth showing: nothing when it only repeats the
+    provenance itself ("inferred" beside an inferred item)."""
+    detail = str(detail or "").strip()
+    if value in Provenance.values:
+        repeats = {_plain(value), _plain(Provenance(value).label)}
+    else:
+        repeats = {_plain(value)}
+    return "" if _plain(detail) in repeats else detail
+
+
+@register.simple_tag
+def provenance_title(value: str, detail: str = "") -> str:
+    """What a provenance marker means, with the detail when it adds something."""
+    meaning = Provenance(value).label if value in Provenance.values else str(value)
+    note = provenance_note(detail, value)
+    return f"{meaning}: {note}" if note else meaning

@@ -11,7 +11,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from papers.filtersets import PaperFilterSet
-from papers.models import Paper
+from papers.models import Label, Paper
 from papers.selectors import newest_papers, paper_list
 from papers.views.listing import tidy_query
 from taxonomy.models import Provenance
@@ -61,7 +61,8 @@ class NewPapersFeed(Feed):
         return (
             "Papers newly added to the knowledge base of the review's taxonomy"
             + (f" that match {feed.query}" if feed.query else "")
-            + "; labels marked (inferred) are not stated by the review."
+            + "; unmarked labels are stated by the review, labels marked (inferred)"
+            + " or (curated) are not."
         )
 
     def link(self, feed: FeedQuery) -> str:
@@ -100,8 +101,12 @@ class NewPapersFeed(Feed):
         return paper.updated
 
     def item_categories(self, paper: Paper) -> list[str]:
-        return [
-            label.node.name
-            + (" (inferred)" if label.provenance == Provenance.INFERRED else "")
-            for label in paper.labels.all()
-        ]
+        return [marked_label(label) for label in paper.labels.all()]
+
+
+def marked_label(label: Label) -> str:
+    """A label's node name, marked "(inferred)" or "(curated)" unless the review
+    states it: an unmarked label must read as the review's own."""
+    if label.provenance == Provenance.SURVEY:
+        return label.node.name
+    return f"{label.node.name} ({label.provenance})"

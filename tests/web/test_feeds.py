@@ -58,7 +58,7 @@ def test_a_query_feed_follows_the_paper_list_filters(client, survey):
     assert alternate.endswith("/papers/?modality=image&year_min=2018")
 
 
-def test_entries_carry_authors_venue_and_labels_marking_inferred_ones(client, survey):
+def test_entries_carry_authors_venue_and_labels_marking_unstated_ones(client, survey):
     paper = Paper.objects.get(citation_key="vinyals2015show")
     entry = next(
         e
@@ -69,8 +69,8 @@ def test_entries_carry_authors_venue_and_labels_marking_inferred_ones(client, su
     assert entry.find(f"{ATOM}author/{ATOM}name").text.startswith("Oriol Vinyals")
     terms = {c.get("term") for c in entry.findall(f"{ATOM}category")}
     for label in Label.objects.filter(paper=paper).select_related("node"):
-        inferred = label.provenance == Provenance.INFERRED
-        assert f"{label.node.name}{' (inferred)' if inferred else ''}" in terms
+        stated = label.provenance == Provenance.SURVEY
+        assert f"{label.node.name}{'' if stated else f' ({label.provenance})'}" in terms
 
 
 @pytest.mark.parametrize(
