@@ -99,9 +99,9 @@ class PaperDetailView(DetailView):
             current = pages.current_key(kwargs["key"])
             if current is None:
                 raise Http404("No paper with this citation key.") from error
-            return HttpResponsePermanentRedirect(
-                reverse("papers:detail", kwargs={"key": current})
-            )
+            url = reverse("papers:detail", kwargs={"key": current})
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_object(self, queryset=None) -> Paper:

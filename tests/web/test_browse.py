@@ -203,6 +203,8 @@ def test_former_citation_key_redirects_permanently(client, survey):
     response = client.get("/papers/vinyals2014show/")
     assert response.status_code == 301
     assert response["Location"] == "/papers/vinyals2015show/"
+    kept = client.get("/papers/vinyals2014show/?utm_source=mail&x=1")
+    assert kept["Location"] == "/papers/vinyals2015show/?utm_source=mail&x=1"
 
 
 def test_an_author_without_published_papers_has_no_public_page(
