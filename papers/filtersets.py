@@ -103,15 +103,6 @@ class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
         super().__init__(to_field_name="slug", **kwargs)
 
 
-def searchable_words(text: str) -> None:
-    """A search must hold a word (letters or digits): punctuation alone would
-    match everything, ranked by nothing."""
-    if text.strip() and not re.search(r"\w", text):
-        raise forms.ValidationError(
-            "The search has no word to look for (only punctuation)."
-        )
-
-
 class NodeChoices(BaseChoiceIterator):
     """The nodes of one kind as a select's (slug, name) options, in tree order
     with children indented under their parent; read when the select renders
@@ -257,7 +248,6 @@ class PaperFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_text",
         max_length=500,
-        validators=[searchable_words],
         help_text="Free text over title, abstract and authors (web search syntax: "
         '"quoted phrase", -excluded, or).',
     )

@@ -319,13 +319,3 @@ def test_repeated_values_of_a_multi_value_filter_are_alternatives(anon):
     }
     assert documented["modality"] == documented["dataset"] == "array"
     assert documented["year_min"] == "integer" and documented["author"] == "string"
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("text", ['"', "- ,", '""'])
-def test_a_search_without_a_word_is_refused(anon, client, text):
-    response = anon.get(PAPERS, {"q": text})
-    assert response.status_code == 400
-    assert "no word to look for" in " ".join(error_of(response)["fields"]["q"])
-    page = client.get("/papers/", {"q": text}).content.decode()
-    assert "no word to look for" in page
