@@ -207,9 +207,7 @@ def test_former_citation_key_redirects_permanently(client, survey):
     assert kept["Location"] == "/papers/vinyals2015show/?utm_source=mail&x=1"
 
 
-def test_an_author_without_published_papers_has_no_public_page(
-    curator_client, survey
-):
+def test_an_author_without_published_papers_has_no_public_page(curator_client, survey):
     nobody = Author.objects.create(family="Nopapers", given="Ada")
     assert Client().get(nobody.get_absolute_url()).status_code == 404
     assert curator_client.get(nobody.get_absolute_url()).status_code == 200
