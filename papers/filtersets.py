@@ -12,6 +12,7 @@ import re
 import django_filters
 from django import forms
 from django.db.models import Func, IntegerField, Q, QuerySet
+from django.db.models.functions import Upper
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils.choices import BaseChoiceIterator
 from drf_spectacular.types import OpenApiTypes
@@ -101,6 +102,14 @@ class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
 
     def __init__(self, **kwargs):
         super().__init__(to_field_name="slug", **kwargs)
+
+
+def whole_word(word: str) -> str:
+    """A pattern matching `word` as a whole word of a name part ("Li" is not
+    "Liu" or "Lingjun"); it reads the same to PostgreSQL, where the trigram
+    indexes of the name parts serve it, and to Python's re (SQLite's REGEXP in
+    Django)."""
+    return rf"(^|[ .'-]){re.escape(word)}($|[ .'-])"
 
 
 class NodeChoices(BaseChoiceIterator):
@@ -372,16 +381,16 @@ class PaperFilterSet(django_filters.FilterSet):
             for word in [w.strip(".") for w in value.split()[:8]]:
                 if not word:
                     continue
-                # A whole word of a name part: "Li" is not "Liu" or "Lingjun".
-                # The pattern reads the same to PostgreSQL and to Python's re
-                # (SQLite's REGEXP in Django).
-                whole = rf"(^|[ .'-]){re.escape(word)}($|[ .'-])"
+                whole = whole_word(word)
                 match &= (
-                    Q(author__family__iregex=whole)
+                    Q(family_upper__iregex=whole)
                     | Q(author__given__iregex=whole)
                     | Q(author__von__iregex=whole)
                 )
-            authorships = Authorship.objects.filter(match)
+            # UPPER(family), as the family name's trigram index is built on.
+            authorships = Authorship.objects.annotate(
+                family_upper=Upper("author__family")
+            ).filter(match)
         return queryset.filter(pk__in=authorships.values("paper_id"))
 
     def filter_text(self, queryset, name, value):
