@@ -145,7 +145,8 @@ class PapersPaginator(Paginator):
 
     def get_page(self, number) -> Page:
         # A page before the first is the first (Django gives the last).
-        if isinstance(number, str) and number.strip().lstrip("-").isdigit():
+        digits = number.strip().lstrip("-") if isinstance(number, str) else ""
+        if digits.isascii() and digits.isdigit():
             number = max(int(number), 1)
         return super().get_page(number)
 

@@ -55,7 +55,8 @@ def _text(key: str, value: Any, provenance: dict) -> str:
         return metadata_check(value)
     if key == "authors_as_given" and value:
         count = provenance.get("author_count")
-        return f"{value} ({count} in all)" if count and count > 1 else str(value)
+        many = isinstance(count, int) and count > 1
+        return f"{_plain(value)} ({count} in all)" if many else _plain(value)
     return _plain(value)
 
 
@@ -74,7 +75,10 @@ def metadata_check(check: dict) -> str:
     against = str(check.get("checked_against") or "").strip()
     opening = _CHECK_STATUS.get(status, f"{_sentence(status)} against")
     text = f"{opening} {against}" if against else _sentence(status)
-    fields = [_FIELD_NAMES.get(f, str(f)) for f in check.get("fields_corrected") or []]
+    corrected = check.get("fields_corrected") or []
+    if not isinstance(corrected, list | tuple):
+        corrected = [corrected]  # written free-form through the API
+    fields = [_FIELD_NAMES.get(str(f), str(f)) for f in corrected]
     if fields:
         text += f"; fields corrected: {', '.join(fields)}"
     note = str(check.get("note") or "").strip()

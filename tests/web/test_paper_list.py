@@ -81,7 +81,8 @@ def test_pages_keep_the_query(client, survey):
 
 
 @pytest.mark.parametrize(
-    ("page", "last"), [("0", False), ("-1", False), ("abc", False), ("99", True)]
+    ("page", "last"),
+    [("0", False), ("-1", False), ("abc", False), ("²", False), ("99", True)],
 )
 def test_a_page_out_of_range_shows_the_nearest_one(client, survey, page, last):
     pages = -(-expected_count({"modality": ["text"]}) // 25)

@@ -58,6 +58,24 @@ def test_loader_bookkeeping_is_hidden_and_the_author_count_folded_in():
     }
 
 
+@pytest.mark.parametrize(
+    "provenance",
+    [
+        {"authors_as_given": "A, B", "author_count": "3"},
+        {"metadata_check": {"fields_corrected": 5}},
+        {"metadata_check": {"fields_corrected": "doi"}},
+        {"metadata_check": "checked", "note": ["a", {"b": 1}]},
+    ],
+)
+def test_provenance_written_free_form_reads_without_failing(provenance):
+    rows = dict(provenance_rows(provenance))
+    assert rows and all(isinstance(text, str) and text for text in rows.values())
+    if "metadata_check" in provenance and "fields_corrected" in str(provenance):
+        corrected = provenance["metadata_check"]["fields_corrected"]
+        expected = "DOI" if corrected == "doi" else str(corrected)
+        assert f"fields corrected: {expected}" in rows["Metadata check"]
+
+
 def test_no_provenance_gives_no_rows():
     assert provenance_rows(None) == [] and provenance_rows({}) == []
 
