@@ -12,7 +12,16 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import connection
-from django.db.models import Count, Func, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    Count,
+    Exists,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 
 from history.models import Change
 from papers.bibtex import normalise_arxiv_id, normalise_doi, normalise_title
@@ -88,8 +97,14 @@ def ranked_venues(
 ) -> list[dict]:
     """The venues with the most papers, from {venue id: papers}, and the
     chosen ones (ids) wherever they rank (see ranked_datasets)."""
-    wanted = [*_leading(counts, limit), *chosen]
-    venues = Venue.objects.filter(pk__in=wanted).values_list("pk", "name", "short_name")
+    # A chosen venue none of the papers counted has is named only if it has a
+    # published paper: one known from drafts alone is not public.
+    counted = [*_leading(counts, limit), *(pk for pk in chosen if pk in counts)]
+    uncounted = [pk for pk in chosen if pk not in counts]
+    published = Paper.objects.published().filter(venue=OuterRef("pk"))
+    venues = Venue.objects.filter(
+        Q(pk__in=counted) | (Q(pk__in=uncounted) & Exists(published))
+    ).values_list("pk", "name", "short_name")
     ranked = sorted(venues, key=lambda v: (-counts.get(v[0], 0), v[1]))
     return [
         {"id": pk, "name": short or name, "count": counts.get(pk, 0)}

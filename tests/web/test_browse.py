@@ -211,3 +211,25 @@ def test_an_author_without_published_papers_has_no_public_page(curator_client, s
     nobody = Author.objects.create(family="Nopapers", given="Ada")
     assert Client().get(nobody.get_absolute_url()).status_code == 404
     assert curator_client.get(nobody.get_absolute_url()).status_code == 200
+
+
+def test_a_venue_and_author_known_from_drafts_alone_are_never_named(client, survey):
+    from papers.models import Venue
+
+    venue = Venue.objects.create(name="Secret Venue of a Draft")
+    author = Author.objects.create(family="Draftauthor", given="Zed")
+    draft = Paper.objects.create(
+        citation_key="secret2026", title="Secret", venue=venue, status=Status.DRAFT
+    )
+    draft.authorships.create(author=author, position=0)
+    for url in (
+        f"/papers/?venue={venue.pk}",
+        f"/papers/?venue={venue.pk}&year_min=abc",
+        f"/map/?venue={venue.pk}&author={author.pk}",
+    ):
+        html = client.get(url).content.decode()
+        assert "Secret Venue" not in html and "Draftauthor" not in html, url
+    published = Paper.objects.filter(venue__isnull=False, status=Status.PUBLISHED)
+    named = published.first().venue
+    html = client.get(f"/papers/?venue={named.pk}").content.decode()
+    assert (named.short_name or named.name) in html, "a public venue is still named"
