@@ -277,8 +277,16 @@ class Paper(models.Model):
         return reverse("papers:detail", kwargs={"key": self.citation_key})
 
     def clean(self) -> None:
-        self._normalise_identifiers()
-        self._check_extra()
+        # Every check runs, so one answer names every field that is wrong.
+        errors: dict[str, list] = {}
+        for check in (self._normalise_identifiers, self._check_extra):
+            try:
+                check()
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    errors.setdefault(field, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
 
     def _normalise_identifiers(self) -> None:
         """The DOI and arXiv id in the one form an import matches on (so a

@@ -125,3 +125,13 @@ def test_a_paper_row_is_stored_whole_on_postgresql(postgres_only):
         )
         compression, size = cursor.fetchone()
     assert size > 3000 and compression is None
+
+
+@pytest.mark.django_db
+def test_clean_names_every_wrong_field_at_once():
+    paper = Paper(
+        citation_key="c2020", title="C", doi="not a doi", extra={"bad name!": "x"}
+    )
+    with pytest.raises(ValidationError) as error:
+        paper.full_clean()
+    assert {"doi", "extra"} <= set(error.value.message_dict)
