@@ -7,6 +7,7 @@ other values of a chosen parameter still show how many papers they would add
 counts only labels of that provenance, so the taxonomy facets do too.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -250,8 +251,11 @@ def published_other_facets(filterset: PaperFilterSet, chosen: dict) -> dict:
     """_other_facets of the published papers the (valid) filter set selects,
     kept for the current data generation."""
     narrowing = filterset.nodes_and_years()
+    # The chosen values are the visitor's own text: kept as a digest, so any
+    # length makes a key the cache takes.
+    chosen_digest = hashlib.sha256(urlencode(chosen, doseq=True).encode()).hexdigest()
     return cached_over(
-        f"browse-facets:{urlencode(chosen, doseq=True)}",
+        f"browse-facets:{chosen_digest[:32]}",
         filterset.qs,
         lambda papers: _other_facets(papers, narrowing, chosen),
     )
