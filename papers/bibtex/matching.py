@@ -150,9 +150,16 @@ def plan_import(
             created[id(decision.work)] = decision
             decisions.append(decision)
             continue
-        preprint_planned = work.pk is None and work.preprint
+        # A preprint planned from an earlier entry, met by its published
+        # version (a year later, or the same year by title and first author).
+        published_after_preprint = (
+            work.pk is None
+            and work.preprint
+            and how in ("version", "title")
+            and not is_preprint(record.arxiv_id, record.doi, record.venue)
+        )
         decision = _same_work(record, work, how, index)
-        if how == "version" and preprint_planned:
+        if published_after_preprint:
             _published_version_leads(created[id(work)], decision)
         decisions.append(decision)
     return decisions

@@ -215,6 +215,23 @@ def test_a_preprint_and_its_published_version_in_one_file_are_one_paper(
     assert (paper.venue.name, paper.year) == ("Journal of Attention", 2020)
 
 
+def test_a_preprint_and_its_published_version_of_the_same_year_are_one_paper():
+    text = """@article{radford2021pre, title={Learning Transferable Visual Models},
+      author={Radford, Alec and Kim, Jong Wook},
+      journal={arXiv preprint arXiv:2103.00020}, year={2021}}
+    @inproceedings{radford2021learning, title={Learning transferable visual models},
+      author={Radford, Alec and Kim, Jong Wook}, booktitle={ICML},
+      pages={8748--8763}, year={2021}}"""
+    report = bibtex_import(data=text, actor=None)
+    assert [e.outcome for e in report.entries] == ["duplicate", "created"]
+    paper = Paper.objects.get(citation_key="radford2021pre")
+    assert (paper.venue.name, paper.pages, paper.arxiv_id) == (
+        "ICML",
+        "8748--8763",
+        "2103.00020",
+    )
+
+
 def test_a_doi_repeated_in_the_file_is_a_duplicate_of_the_first_entry():
     text = """@misc{first, title={One}, year={2022}, doi={10.5555/same}}
     @misc{second, title={Two}, year={2022}, doi={10.5555/SAME}}"""
