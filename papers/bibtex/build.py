@@ -44,7 +44,11 @@ VENUE_FIELDS = {
     "online": "howpublished",
     "booklet": "howpublished",
 }
-_VENUE_FALLBACKS = ("journal", "booktitle", "howpublished", "school", "institution")
+_VENUE_FALLBACKS = (
+    "journal", "journaltitle", "booktitle", "howpublished", "school", "institution"
+)  # fmt: skip
+#: A biblatex date (Zotero's Better BibLaTeX writes one instead of year/month).
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 _ARXIV_JOURNAL = re.compile(r"arxiv preprint\s+(?:arxiv:)?\s*(\S+)", re.IGNORECASE)
 _ARXIV_VENUES = {"corr", "arxiv", "arxiv e-prints"}
 
@@ -128,7 +132,7 @@ def _take_venue(entry: _Entry) -> str:
 
 def _take_year(entry: _Entry) -> int | None:
     if "year" not in entry.fields:
-        return None
+        return _take_date(entry)
     text = entry.take("year")
     year = parse_year(text)
     if year is None:
@@ -139,6 +143,21 @@ def _take_year(entry: _Entry) -> int | None:
             else f"year '{text}' is not a number"
         )
     return year
+
+
+def _take_date(entry: _Entry) -> int | None:
+    """The year of a biblatex `date` (2022, 2022-12, 2022-12-01) where there is
+    no `year`; its month too where there is no `month`. A date with its day
+    stays among the other fields, as the day has no field of its own."""
+    found = _ISO_DATE.fullmatch(entry.fields.get("date", "").strip())
+    if found is None:
+        return None
+    year, month, day = found.groups()
+    if month is not None and "month" not in entry.fields and 1 <= int(month) <= 12:
+        entry.fields["month"] = month
+    if day is None:
+        entry.fields.pop("date")
+    return int(year)
 
 
 def _take_month(entry: _Entry) -> int | None:

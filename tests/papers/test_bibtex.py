@@ -715,3 +715,35 @@ def test_round_trip_of_the_ok_corpus():
                     for r, b in zip(records, back, strict=True)
                 ]
                 assert back == records, name
+
+
+@pytest.mark.parametrize(
+    ("date", "year", "month", "kept"),
+    [
+        ("2022", 2022, None, {}),
+        ("2022-12", 2022, 12, {}),
+        ("2021-03-05", 2021, 3, {"date": "2021-03-05"}),  # the day has no field
+        ("2020/2021", None, None, {"date": "2020/2021"}),  # a range: left as it is
+    ],
+)
+def test_a_biblatex_date_and_journaltitle_give_year_month_and_venue(
+    date, year, month, kept
+):
+    text = (
+        f"@article{{z, title={{T}}, author={{Tay, Yi}}, date={{{date}}},"
+        " journaltitle={ACM Computing Surveys}}"
+    )
+    [record] = parse_bibtex(text).records
+    assert (record.year, record.month, record.venue) == (
+        year,
+        month,
+        "ACM Computing Surveys",
+    )
+    assert record.extra == kept
+    [again] = parse_bibtex(format_entry(record)).records
+    assert (again.year, again.month, again.venue, again.extra) == (
+        year,
+        month,
+        "ACM Computing Surveys",
+        kept,
+    )
