@@ -161,11 +161,16 @@ def _take_date(entry: _Entry) -> int | None:
 
 
 def _take_month(entry: _Entry) -> int | None:
+    """The month as a number; a month written in words that name no single
+    month ("Jun.-Jul.", "Spring", as bibtex allows) stays among the other
+    fields, as written. A number outside 1 to 12 is a problem."""
     if "month" not in entry.fields:
         return None
-    text = entry.take("month")
+    text = decode(entry.fields["month"])
     month = parse_month(text)
-    if month is None:
+    if month is not None:
+        entry.fields.pop("month")
+    elif text.strip().isdigit():  # a number, but not a month's
         entry.fail(f"month '{text}' is not a month name or a number from 1 to 12")
     return month
 

@@ -110,6 +110,8 @@ def _fields(record: BibRecord, esc, seen: dict) -> str:
         add(f"  year = {{{record.year}}},\n")
     if record.month is not None:
         add(f"  month = {_month(record)},\n")
+    elif extra and "month" in extra:  # written as text: "Jun.-Jul."
+        lines += _lines(_extra_fields(extra, ("month",), esc))
     # A value of whitespace only is no value (str.strip() as collapse() does).
     if record.volume.strip():
         add(f"  volume = {_repeated(record.volume, esc, seen)},\n")
@@ -157,7 +159,8 @@ def _writable_extra(record: BibRecord) -> dict[str, str]:
         name = name.lower()
         if not is_field_name(name):
             raise ValueError(f"cannot write the field name {name!r} to BibTeX")
-        if name not in _MAIN_FIELDS and collapse(value):
+        own = name in _MAIN_FIELDS and not (name == "month" and record.month is None)
+        if not own and collapse(value):
             extra[name] = value
     return extra
 

@@ -747,3 +747,22 @@ def test_a_biblatex_date_and_journaltitle_give_year_month_and_venue(
         "ACM Computing Surveys",
         kept,
     )
+
+
+@pytest.mark.parametrize("month", ["{Jun.-Jul.}", "{Spring}", 'oct # "~27--" # nov'])
+def test_a_month_in_words_that_is_no_single_month_is_kept_as_written(month):
+    result = parse_bibtex(f"@misc{{m, title={{T}}, year={{2020}}, month={month}}}")
+    assert not result.problems
+    [record] = result.records
+    assert record.month is None and record.extra["month"]
+    written = format_entry(record)
+    assert written.count("month = {") == 1, written
+    [again] = parse_bibtex(written).records
+    assert again.extra == record.extra
+
+
+def test_a_month_number_outside_the_year_is_a_problem():
+    result = parse_bibtex("@misc{m, title={T}, year={2020}, month={13}}")
+    assert "month '13' is not a month name or a number from 1 to 12" in (
+        result.problems[0].message
+    )
