@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.permissions import is_curator
+from api.views.base import refuse_odd_parameters
 from maps import selectors
 from maps.stats import TREND_KINDS
 from papers import graph as literature
@@ -93,21 +94,11 @@ class MapAPIView(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        allowed = {"format", *self.allowed_params}
-        unknown = sorted(set(request.query_params) - allowed)
-        if unknown:
-            raise ValidationError(dict.fromkeys(unknown, ["Unknown query parameter."]))
-        repeated = sorted(
-            name
-            for name, values in request.query_params.lists()
-            if len(values) > 1 and name not in self.repeatable_params
+        refuse_odd_parameters(
+            request.query_params,
+            allowed={"format", *self.allowed_params},
+            repeatable=self.repeatable_params,
         )
-        if repeated:
-            raise ValidationError(
-                dict.fromkeys(
-                    repeated, ["Give this parameter once; it takes one value."]
-                )
-            )
 
     def _not_found_message(self, key: str) -> str:
         # A curator may ask about a draft: say why it has no map (to anyone

@@ -25,6 +25,23 @@ def flag(request, name: str) -> bool:
     return FLAG_WORDS[raw]
 
 
+def refuse_odd_parameters(query, *, allowed: set[str], repeatable: set[str]) -> None:
+    """A 400 naming each query parameter that is not allowed, or that takes one
+    value and was given several (the last would win without a word)."""
+    unknown = sorted(set(query) - allowed)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, ["Unknown query parameter."]))
+    repeated = sorted(
+        name
+        for name, values in query.lists()
+        if len(values) > 1 and name not in repeatable
+    )
+    if repeated:
+        raise ValidationError(
+            dict.fromkeys(repeated, ["Give this parameter once; it takes one value."])
+        )
+
+
 class StrictQueryMixin:
     """Unknown query parameters are a 400 naming them.
 
@@ -36,20 +53,11 @@ class StrictQueryMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        unknown = sorted(set(request.query_params) - self.allowed_query_params())
-        if unknown:
-            raise ValidationError(dict.fromkeys(unknown, ["Unknown query parameter."]))
-        repeated = sorted(
-            name
-            for name, values in request.query_params.lists()
-            if len(values) > 1 and name not in self.repeatable_filters()
+        refuse_odd_parameters(
+            request.query_params,
+            allowed=self.allowed_query_params(),
+            repeatable=self.repeatable_filters(),
         )
-        if repeated:
-            raise ValidationError(
-                dict.fromkeys(
-                    repeated, ["Give this parameter once; it takes one value."]
-                )
-            )
         empty = sorted(
             name
             for name in self.typed_filters()
@@ -60,19 +68,24 @@ class StrictQueryMixin:
                 dict.fromkeys(empty, ["Give a value, or leave the parameter out."])
             )
 
+    def list_filterset(self):
+        """The filter set class of a list action, else None (an APIView has no
+        action; other actions take no filters)."""
+        if getattr(self, "action", None) != "list":
+            return None
+        return getattr(self, "filterset_class", None)
+
     def repeatable_filters(self) -> set[str]:
         """The list's filters that take several values; any other parameter
         given twice is refused rather than read as its last value."""
-        filterset_class = getattr(self, "filterset_class", None)
-        if getattr(self, "action", None) != "list" or filterset_class is None:
-            return set()
-        return repeatable_parameters(filterset_class)
+        filterset_class = self.list_filterset()
+        return repeatable_parameters(filterset_class) if filterset_class else set()
 
     def typed_filters(self) -> set[str]:
         """The list's filters documented as a number or one of a list. A form
         reads an empty value as none, but the schema does not allow it."""
-        filterset_class = getattr(self, "filterset_class", None)
-        if getattr(self, "action", None) != "list" or filterset_class is None:
+        filterset_class = self.list_filterset()
+        if filterset_class is None:
             return set()
         return {
             name
@@ -84,7 +97,7 @@ class StrictQueryMixin:
         action = getattr(self, "action", None)  # a viewset's; an APIView has none
         allowed = {"format", *self.extra_query_params.get(action, ())}
         if action == "list":
-            filterset_class = getattr(self, "filterset_class", None)
+            filterset_class = self.list_filterset()
             if filterset_class is not None:
                 allowed |= set(filterset_class.base_filters)
             paginator = getattr(self, "paginator", None)
