@@ -3,7 +3,6 @@
 from django.db import connections, router
 from django.db.models import (
     Count,
-    Exists,
     Model,
     OuterRef,
     Prefetch,
@@ -23,7 +22,13 @@ from papers.models import (
     Status,
     Venue,
 )
-from papers.selectors import citation_counts, paper_list, paper_list_all
+from papers.selectors import (
+    citation_counts,
+    paper_list,
+    paper_list_all,
+    public_authors,
+    public_venues,
+)
 from taxonomy.models import Dataset, Metric, Node
 
 
@@ -143,29 +148,18 @@ def published_paper_count(links: type[Model], owner: str, status: str) -> Coales
 
 def author_list(*, include_drafts: bool = False) -> QuerySet[Author]:
     """Authors with their published papers counted; for the public, only those
-    with one (a draft's new author, or one whose papers were all deleted, is
-    not in the atlas yet)."""
-    authors = Author.objects.annotate(
+    with one (papers.selectors.public_authors)."""
+    authors = Author.objects.all() if include_drafts else public_authors()
+    return authors.annotate(
         paper_count=published_paper_count(Authorship, "author", "paper__status")
     )
-    if include_drafts:
-        return authors
-    published = Authorship.objects.filter(
-        author=OuterRef("pk"), paper__status=Status.PUBLISHED
-    )
-    return authors.filter(Exists(published))
 
 
 def venue_list(*, include_drafts: bool = False) -> QuerySet[Venue]:
     """Venues with their published papers counted; for the public, only those
     with one."""
-    venues = Venue.objects.annotate(
-        paper_count=published_paper_count(Paper, "venue", "status")
-    )
-    if include_drafts:
-        return venues
-    published = Paper.objects.filter(venue=OuterRef("pk"), status=Status.PUBLISHED)
-    return venues.filter(Exists(published))
+    venues = Venue.objects.all() if include_drafts else public_venues()
+    return venues.annotate(paper_count=published_paper_count(Paper, "venue", "status"))
 
 
 def node_list() -> QuerySet[Node]:

@@ -8,11 +8,10 @@ only the taxonomy and year controls.
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 
 from papers.filtersets import NODE_PARAMETERS, PaperFilterSet
-from papers.models import Author, Paper, Venue
+from papers.selectors import public_authors, public_venues
 from taxonomy.models import Dataset, Kind, Provenance
 
 #: Parameters the map form has a control for (templates/maps/map.html).
@@ -91,14 +90,10 @@ def value_names(filterset: PaperFilterSet, pairs) -> dict[tuple[str, str], str]:
     # Venues and authors are named only when they have a published paper: one
     # known from drafts alone is not public (the map shows published papers).
     if ids := _ids(given.get("venue", [])):
-        published = Paper.objects.published().filter(venue=OuterRef("pk"))
-        rows = Venue.objects.filter(Exists(published), pk__in=ids)
-        names.update(
-            (("venue", str(pk)), name) for pk, name in rows.values_list("pk", "name")
-        )
+        rows = public_venues().filter(pk__in=ids).values_list("pk", "name")
+        names.update((("venue", str(pk)), name) for pk, name in rows)
     if ids := _ids(given.get("author", [])):
-        published = Paper.objects.published().filter(authorships__author=OuterRef("pk"))
-        for author in Author.objects.filter(Exists(published), pk__in=ids):
+        for author in public_authors().filter(pk__in=ids):
             names[("author", str(author.pk))] = author.display_name
     return names
 

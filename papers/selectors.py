@@ -14,6 +14,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    Exists,
     Expression,
     ExpressionWrapper,
     F,
@@ -31,7 +32,7 @@ from django.db.models.expressions import Col
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import In
 
-from papers.models import Authorship, Citation, Label, Paper, Status
+from papers.models import Author, Authorship, Citation, Label, Paper, Status, Venue
 from papers.paper_sets import (
     PaperSets,
     build_paper_sets,
@@ -41,6 +42,19 @@ from papers.paper_sets import (
 from taxonomy.cache import cached, kept_in_process
 from taxonomy.models import Kind, Node, Provenance
 from taxonomy.selectors import TaxonomyMap, descendant_ids, taxonomy_map
+
+
+def public_authors() -> QuerySet[Author]:
+    """Authors of a published paper. The others (a draft's new author, or one
+    whose papers were all deleted) are not in the atlas yet, except to curators."""
+    published = Paper.objects.published().filter(authorships__author=OuterRef("pk"))
+    return Author.objects.filter(Exists(published))
+
+
+def public_venues() -> QuerySet[Venue]:
+    """Venues of a published paper (see public_authors)."""
+    published = Paper.objects.published().filter(venue=OuterRef("pk"))
+    return Venue.objects.filter(Exists(published))
 
 
 def paper_list() -> QuerySet[Paper]:

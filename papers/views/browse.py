@@ -1,7 +1,6 @@
 """Pages for reading: the overview, the paper list, a paper and an author."""
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -135,12 +134,8 @@ class AuthorView(DetailView):
     def get_object(self, queryset=None) -> Author:
         # Someone with no published paper (a draft's new author) is not in the
         # atlas yet, except to curators.
-        authors = Author.objects.all()
-        if not is_curator(self.request.user):
-            published = Paper.objects.published().filter(
-                authorships__author=OuterRef("pk")
-            )
-            authors = authors.filter(Exists(published))
+        curator = is_curator(self.request.user)
+        authors = Author.objects.all() if curator else selectors.public_authors()
         return get_object_or_404(authors, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):

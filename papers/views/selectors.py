@@ -14,9 +14,7 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import (
     Count,
-    Exists,
     Func,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -26,7 +24,12 @@ from django.db.models import (
 from history.models import Change
 from papers.bibtex import normalise_arxiv_id, normalise_doi, normalise_title
 from papers.models import CitationKeyAlias, Label, Paper, Result, Venue
-from papers.selectors import citation_counts, paper_list, paper_list_all
+from papers.selectors import (
+    citation_counts,
+    paper_list,
+    paper_list_all,
+    public_venues,
+)
 from taxonomy.models import Dataset, Kind, Metric, Node, Provenance
 
 #: How alike two normalised titles must be to call them possible duplicates.
@@ -100,10 +103,9 @@ def ranked_venues(
     # A chosen venue none of the papers counted has is named only if it has a
     # published paper: one known from drafts alone is not public.
     counted = [*_leading(counts, limit), *(pk for pk in chosen if pk in counts)]
-    uncounted = [pk for pk in chosen if pk not in counts]
-    published = Paper.objects.published().filter(venue=OuterRef("pk"))
+    uncounted = public_venues().filter(pk__in=[pk for pk in chosen if pk not in counts])
     venues = Venue.objects.filter(
-        Q(pk__in=counted) | (Q(pk__in=uncounted) & Exists(published))
+        Q(pk__in=counted) | Q(pk__in=uncounted.values("pk"))
     ).values_list("pk", "name", "short_name")
     ranked = sorted(venues, key=lambda v: (-counts.get(v[0], 0), v[1]))
     return [
