@@ -4,7 +4,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
+from django.contrib.auth import urls as auth_urls
 from django.http import Http404
 from django.urls import include, path
 
@@ -28,41 +28,19 @@ def only_with_mail(view):
     return reset_page
 
 
-# django.contrib.auth.urls, with the throttled log-in and reset only with mail.
-account_urls = [
-    path("login/", ThrottledLoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "password_change/",
-        auth_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
-    path(
-        "password_change/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
-        name="password_change_done",
-    ),
-    path(
-        "password_reset/",
-        only_with_mail(auth_views.PasswordResetView.as_view()),
-        name="password_reset",
-    ),
-    path(
-        "password_reset/done/",
-        only_with_mail(auth_views.PasswordResetDoneView.as_view()),
-        name="password_reset_done",
-    ),
-    path(
-        "reset/<uidb64>/<token>/",
-        only_with_mail(auth_views.PasswordResetConfirmView.as_view()),
-        name="password_reset_confirm",
-    ),
-    path(
-        "reset/done/",
-        only_with_mail(auth_views.PasswordResetCompleteView.as_view()),
-        name="password_reset_complete",
-    ),
-]
+def account_page(pattern):
+    """One of django.contrib.auth.urls as this site serves it: the log-in
+    throttled, password reset only where mail can carry the link."""
+    if pattern.name == "login":
+        return path("login/", ThrottledLoginView.as_view(), name="login")
+    if pattern.name.startswith("password_reset"):
+        return path(
+            str(pattern.pattern), only_with_mail(pattern.callback), name=pattern.name
+        )
+    return pattern
+
+
+account_urls = [account_page(pattern) for pattern in auth_urls.urlpatterns]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
