@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.http import QueryDict
 
-from papers.filtersets import NODE_PARAMETERS, PaperFilterSet
+from papers.filtersets import NODE_PARAMETERS, PaperFilterSet, is_row_id
 from papers.selectors import public_authors, public_venues
 from taxonomy.models import Dataset, Kind, Provenance
 
@@ -64,7 +64,7 @@ def carried_parameters(query: QueryDict) -> list[tuple[str, str]]:
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 19]
+    return [int(v) for v in values if is_row_id(v)]
 
 
 def value_names(filterset: PaperFilterSet, pairs) -> dict[tuple[str, str], str]:

@@ -182,14 +182,18 @@ class NodeSlugFilter(django_filters.Filter):
         return super().field
 
 
+def is_row_id(text: str) -> bool:
+    """Whether text is a whole number a database id column can hold."""
+    return text.isascii() and text.isdigit() and int(text) < 2**63
+
+
 class BoundedIdsField(forms.ModelMultipleChoiceField):
     """Ids as whole numbers the database can hold; anything else is invalid."""
 
     def clean(self, value):
         for item in value or []:
-            text = str(item)
-            if not (text.isascii() and text.isdigit() and int(text) < 2**63):
-                raise forms.ValidationError(f"{text[:40]!r} is not a valid id.")
+            if not is_row_id(str(item)):
+                raise forms.ValidationError(f"{str(item)[:40]!r} is not a valid id.")
         return super().clean(value)
 
 

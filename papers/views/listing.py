@@ -20,6 +20,7 @@ from papers.filtersets import (
     NODE_PARAMETERS,
     ORDERING_CHOICES,
     PaperFilterSet,
+    is_row_id,
     ordered,
 )
 from papers.models import Paper
@@ -323,7 +324,7 @@ def _uncounted(items: list[dict]) -> list[dict]:
 def _chosen_venues(data: QueryDict) -> list[int]:
     """The chosen venue ids that are ids at all (the filter refuses others)."""
     values = data.getlist("venue")
-    return [int(v) for v in values if v.isascii() and v.isdigit() and int(v) < 2**63]
+    return [int(v) for v in values if is_row_id(v)]
 
 
 def _provenance_items(data: QueryDict, counts: dict[str, int] | None) -> list[dict]:
