@@ -10,6 +10,7 @@
   var region = document.querySelector(form.getAttribute("data-results"));
   var timer = null;
   var pending = null;
+  var shown = window.location.pathname + window.location.search;  // the list's query
   document.documentElement.classList.add("js");
 
   function queryOf(formElement) {
@@ -75,6 +76,7 @@
         region.innerHTML = html;
         restoreOpen(open);
         restoreFocus(key, record !== "none");
+        shown = url;
         var here = window.location.pathname + window.location.search;
         if (record === "push" && url !== here) history.pushState(null, "", url);
         else if (record !== "none") history.replaceState(null, "", url);
@@ -116,9 +118,13 @@
     update("push");
   });
   window.addEventListener("popstate", function () {
+    var url = window.location.pathname + window.location.search;
+    // Following an in-page link (the skip link's #main) changes only the hash:
+    // the list shown is still the one asked for.
+    if (url === shown) return;
     clearTimeout(timer);
     typing = false;
-    refresh(window.location.pathname + window.location.search, "none");
+    refresh(url, "none");
   });
   // Links inside the region (pages, removing a filter) load in place too.
   region.addEventListener("click", function (event) {

@@ -215,3 +215,23 @@ def test_back_and_forward_step_through_the_choices(live_server, survey, page):
     page.go_forward()
     wait_for_count(page, expected({"modality": ["image"]}))
     assert page.locator('input[name="modality"][value="image"]').is_checked()
+
+
+def test_an_in_page_link_does_not_reload_the_list(live_server, survey, page):
+    partial = []
+    page.on(
+        "request",
+        lambda request: (
+            partial.append(request.url)
+            if request.headers.get("x-atlas-partial") == "1"
+            else None
+        ),
+    )
+    page.goto(f"{live_server.url}/papers/")
+    page.evaluate("document.querySelector('a.skip').click()")
+    page.wait_for_url(re.compile(r".*/papers/#main$"))
+    page.check('input[name="modality"][value="image"]')
+    wait_for_count(page, expected({"modality": ["image"]}))
+    assert [url.split(live_server.url)[1] for url in partial] == [
+        "/papers/?modality=image"
+    ]
